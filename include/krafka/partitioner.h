@@ -1,0 +1,4 @@
+/* libkrafka - partitioners (PLACEHOLDER, being written). */
+#ifndef KRAFKA_PARTITIONER_H
+#define KRAFKA_PARTITIONER_H
+#endif
