@@ -58,10 +58,10 @@ bool kr_io_ok(struct kr_io *io)
 
 void kr_io_bool(struct kr_io *io, bool *v)
 {
-    int8_t b = *v ? 1 : 0;
-    kr_io_i8(io, &b);
     if (kr_io_reading(io))
-        *v = b != 0;
+        *v = kr_rd_u8(&io->rd) != 0;
+    else
+        kr_buf_put_u8(io->wr, *v ? 1 : 0);
 }
 
 void kr_io_i8(struct kr_io *io, int8_t *v)
