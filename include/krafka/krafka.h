@@ -20,6 +20,7 @@ extern "C" {
 #define KRAFKA_VERSION_MAJOR 0
 #define KRAFKA_VERSION_MINOR 1
 #define KRAFKA_VERSION_PATCH 0
+#define KRAFKA_VERSION_STR "0.1.0"
 /** Version as one integer: 0xMMmmpp00. */
 #define KRAFKA_VERSION                                                         \
     ((KRAFKA_VERSION_MAJOR << 24) | (KRAFKA_VERSION_MINOR << 16) |             \

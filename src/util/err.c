@@ -48,5 +48,5 @@ int krafka_version(void)
 
 const char *krafka_version_str(void)
 {
-    return "0.1.0";
+    return KRAFKA_VERSION_STR;
 }
