@@ -36,7 +36,8 @@ static void roundtrip_one(const struct kr_api *api, int16_t v, bool resp)
                   v, resp ? "response" : "request", krafka_err2name(err));
     err = kr_msg_write(&b2, api, v, resp, dec);
     ck_assert_int_eq(err, KRAFKA_ERR_NONE);
-    ck_assert_msg(b1.len == b2.len && memcmp(b1.data, b2.data, b1.len) == 0,
+    ck_assert_msg(b1.len == b2.len &&
+                      (b1.len == 0 || memcmp(b1.data, b2.data, b1.len) == 0),
                   "%s v%d %s: re-encoding differs", api->name, v,
                   resp ? "response" : "request");
 
@@ -95,7 +96,8 @@ START_TEST(request_frames_carry_length_header_and_body)
         ck_assert(memcmp(frame.data + 14, "cli", 3) == 0);
         size_t hdr = 4 + 2 + 2 + 4 + 2 + 3 + (kr_api_is_flexible(api, v) ? 1 : 0);
         ck_assert_uint_eq(frame.len - hdr, body.len);
-        ck_assert(memcmp(frame.data + hdr, body.data, body.len) == 0);
+        if (body.len)
+            ck_assert(memcmp(frame.data + hdr, body.data, body.len) == 0);
 
         struct kr_RequestHeader h;
         const struct kr_api *got = NULL;
