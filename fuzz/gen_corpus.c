@@ -15,7 +15,9 @@ static int write_seed(const char *dir, const char *name, const uint8_t *pre,
                       size_t npre, const uint8_t *p, size_t n)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (len < 0 || (size_t)len >= sizeof path)
+        return -1;
     FILE *f = fopen(path, "wb");
     if (!f || fwrite(pre, 1, npre, f) != npre || fwrite(p, 1, n, f) != n) {
         fprintf(stderr, "gen_corpus: cannot write %s\n", path);
@@ -28,10 +30,14 @@ static int write_seed(const char *dir, const char *name, const uint8_t *pre,
 
 static int mkdirs(const char *base, const char *target, char *out, size_t n)
 {
-    snprintf(out, n, "%s/corpus", base);
+    int len = snprintf(out, n, "%s/corpus", base);
+    if (len < 0 || (size_t)len >= n)
+        return -1;
     if (mkdir(out, 0755) != 0 && errno != EEXIST)
         return -1;
-    snprintf(out, n, "%s/corpus/%s", base, target);
+    len = snprintf(out, n, "%s/corpus/%s", base, target);
+    if (len < 0 || (size_t)len >= n)
+        return -1;
     if (mkdir(out, 0755) != 0 && errno != EEXIST)
         return -1;
     return 0;

@@ -68,7 +68,11 @@ static int run_path(const char *path, int *count)
         if (e->d_name[0] == '.')
             continue;
         char p[4096];
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        int len = snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        if (len < 0 || (size_t)len >= sizeof p) {
+            rc = -1;
+            continue;
+        }
         (*count)++;
         if (run_file(p) != 0)
             rc = -1;
