@@ -63,6 +63,12 @@ struct kr_rd {
 
 static inline void kr_rd_init(struct kr_rd *rd, const void *p, size_t len)
 {
+    static const uint8_t empty[1];
+    /* NULL + 0 is undefined in C: an empty input gets a real address */
+    if (!p) {
+        p = empty;
+        len = 0;
+    }
     rd->pos = p;
     rd->end = rd->pos + len;
     rd->err = KRAFKA_ERR_NONE;
