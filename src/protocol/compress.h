@@ -67,6 +67,13 @@ void kr_codec_ctx_free(struct kr_codec_ctx *cx); /* re-initialises @cx */
 /* "none", "gzip", "snappy", "lz4", "zstd", or "unknown" (static). */
 const char *kr_codec_name(int codec);
 
+/* Lowest Produce version that may carry batches of @codec: brokers refuse
+ * zstd below Produce v7 (KIP-110) with UNSUPPORTED_COMPRESSION_TYPE. */
+static inline int16_t kr_codec_min_produce_version(int codec)
+{
+    return codec == KR_CODEC_ZSTD ? 7 : 0;
+}
+
 /* KRAFKA_ERR_NONE when @level is valid for @codec, LOCAL_INVALID_ARG when
  * not, LOCAL_UNSUPPORTED_COMPRESSION for an unknown codec. */
 krafka_err_t kr_codec_check_level(int codec, int level);
