@@ -20,7 +20,7 @@ static void request_io(struct kr_io *io, void *msg)
         /* []string: an element takes at least its length prefix */
         int32_t n = kr_io_array(io, (void **)&m->TopicNames,
                                 &m->TopicNamesCnt, sizeof *m->TopicNames,
-                                io->flex ? 1 : 2, false);
+                                kr_io_str_min(io), false);
         for (int32_t i = 0; i < n; i++)
             kr_io_str(io, &m->TopicNames[i], false);
     }

@@ -11,7 +11,7 @@ static void request_io(struct kr_io *io, void *msg)
     struct kr_DescribeGroupsRequest *m = msg;
     /* an empty string: 2 bytes, or 1 when compact */
     int32_t n = kr_io_array(io, (void **)&m->Groups, &m->GroupsCnt,
-                            sizeof *m->Groups, io->flex ? 1 : 2, false);
+                            sizeof *m->Groups, kr_io_str_min(io), false);
     for (int32_t i = 0; i < n; i++)
         kr_io_str(io, &m->Groups[i], false);
     if (io->v >= 3)

@@ -1,36 +1,12 @@
 /* Fetch (key 1), versions 4-18 (KIP-896 baseline 4), flexible from 12. */
 #include "protocol/api_fetch.h"
 
-/*
- * Smallest wire sizes at io's version, so an array count is checked against
- * the bytes a real element needs (STYLE.md section 7), not one byte each: a
- * hostile partition count cannot make the arena allocate much more than the
- * response is long.
- */
-static size_t str_min(const struct kr_io *io)
-{
-    return io->flex ? 1 : 2; /* compact: uvarint length */
-}
-
-static size_t arr_min(const struct kr_io *io)
-{
-    return io->flex ? 1 : 4; /* arrays, bytes and records alike */
-}
-
-static size_t tags_min(const struct kr_io *io)
-{
-    return io->flex ? 1 : 0; /* the empty tag section */
-}
-
 /* Topic (v0-12) or TopicId (v13+), then the Partitions array. */
 static size_t topic_min(const struct kr_io *io)
 {
-    return (io->v <= 12 ? str_min(io) : 16) + arr_min(io) + tags_min(io);
+    return (io->v <= 12 ? kr_io_str_min(io) : 16) + kr_io_array_min(io) +
+           kr_io_tags_min(io);
 }
-
-#define IO_ARRAY_MIN(io, arr, cnt, nullable, min)                              \
-    kr_io_array((io), (void **)&(arr), &(cnt), sizeof *(arr), (min),          \
-                (nullable))
 
 static void topic_key_io(struct kr_io *io, struct kr_str *name,
                          struct kr_uuid *id)
@@ -89,7 +65,7 @@ static void partition_io(struct kr_io *io, struct kr_FetchPartition *p)
 
 static size_t partition_min(const struct kr_io *io)
 {
-    size_t min = 4 + 8 + 4 + tags_min(io);
+    size_t min = 4 + 8 + 4 + kr_io_tags_min(io);
     if (io->v >= 9)
         min += 4;
     if (io->v >= 12)
@@ -102,8 +78,8 @@ static size_t partition_min(const struct kr_io *io)
 static void topic_io(struct kr_io *io, struct kr_FetchTopic *t)
 {
     topic_key_io(io, &t->Topic, &t->TopicId);
-    int32_t n = IO_ARRAY_MIN(io, t->Partitions, t->PartitionsCnt, false,
-                             partition_min(io));
+    int32_t n = KR_IO_ARRAY_MIN(io, t->Partitions, t->PartitionsCnt, false,
+                                partition_min(io));
     for (int32_t i = 0; i < n; i++)
         partition_io(io, &t->Partitions[i]);
     kr_io_tags(io, NULL, t);
@@ -151,14 +127,14 @@ static bool request_tag_io(struct kr_io *io, uint32_t tag, void *obj)
 /* Topics, then ForgottenTopicsData (v7+). */
 static void request_topics_io(struct kr_io *io, struct kr_FetchRequest *m)
 {
-    int32_t n = IO_ARRAY_MIN(io, m->Topics, m->TopicsCnt, false,
-                             topic_min(io));
+    int32_t n = KR_IO_ARRAY_MIN(io, m->Topics, m->TopicsCnt, false,
+                                topic_min(io));
     for (int32_t i = 0; i < n; i++)
         topic_io(io, &m->Topics[i]);
     if (io->v < 7)
         return;
-    n = IO_ARRAY_MIN(io, m->ForgottenTopicsData, m->ForgottenTopicsDataCnt,
-                     false, topic_min(io));
+    n = KR_IO_ARRAY_MIN(io, m->ForgottenTopicsData, m->ForgottenTopicsDataCnt,
+                        false, topic_min(io));
     for (int32_t i = 0; i < n; i++)
         forgotten_io(io, &m->ForgottenTopicsData[i]);
 }
@@ -273,9 +249,9 @@ static void partition_data_io(struct kr_io *io,
         kr_io_i64(io, &p->LogStartOffset);
     else if (rd)
         p->LogStartOffset = -1;
-    int32_t n = IO_ARRAY_MIN(io, p->AbortedTransactions,
-                             p->AbortedTransactionsCnt, true,
-                             16 + tags_min(io));
+    int32_t n = KR_IO_ARRAY_MIN(io, p->AbortedTransactions,
+                                p->AbortedTransactionsCnt, true,
+                                16 + kr_io_tags_min(io));
     for (int32_t i = 0; i < n; i++)
         aborted_io(io, &p->AbortedTransactions[i]);
     if (io->v >= 11)
@@ -287,7 +263,8 @@ static void partition_data_io(struct kr_io *io,
 static size_t partition_data_min(const struct kr_io *io)
 {
     /* the fixed fields, AbortedTransactions, Records, tags */
-    size_t min = 4 + 2 + 8 + 8 + arr_min(io) + arr_min(io) + tags_min(io);
+    size_t min = 4 + 2 + 8 + 8 + kr_io_array_min(io) + kr_io_bytes_min(io) +
+                 kr_io_tags_min(io);
     if (io->v >= 5)
         min += 8;
     if (io->v >= 11)
@@ -299,8 +276,8 @@ static void topic_response_io(struct kr_io *io,
                               struct kr_FetchableTopicResponse *t)
 {
     topic_key_io(io, &t->Topic, &t->TopicId);
-    int32_t n = IO_ARRAY_MIN(io, t->Partitions, t->PartitionsCnt, false,
-                             partition_data_min(io));
+    int32_t n = KR_IO_ARRAY_MIN(io, t->Partitions, t->PartitionsCnt, false,
+                                partition_data_min(io));
     for (int32_t i = 0; i < n; i++)
         partition_data_io(io, &t->Partitions[i]);
     kr_io_tags(io, NULL, t);
@@ -324,9 +301,10 @@ static bool response_tag_io(struct kr_io *io, uint32_t tag, void *obj)
         return false;
     if (!kr_io_reading(io) && m->NodeEndpointsCnt <= 0)
         return false;
-    size_t min = 4 + str_min(io) + 4 + str_min(io) + tags_min(io);
-    int32_t n = IO_ARRAY_MIN(io, m->NodeEndpoints, m->NodeEndpointsCnt, false,
-                             min);
+    size_t min =
+        4 + kr_io_str_min(io) + 4 + kr_io_str_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, m->NodeEndpoints, m->NodeEndpointsCnt,
+                                false, min);
     for (int32_t i = 0; i < n; i++)
         node_endpoint_io(io, &m->NodeEndpoints[i]);
     return true;
@@ -340,8 +318,8 @@ static void response_io(struct kr_io *io, void *msg)
         kr_io_i16(io, &m->ErrorCode);
         kr_io_i32(io, &m->SessionId);
     }
-    int32_t n = IO_ARRAY_MIN(io, m->Responses, m->ResponsesCnt, false,
-                             topic_min(io));
+    int32_t n = KR_IO_ARRAY_MIN(io, m->Responses, m->ResponsesCnt, false,
+                                topic_min(io));
     for (int32_t i = 0; i < n; i++)
         topic_response_io(io, &m->Responses[i]);
     kr_io_tags(io, response_tag_io, m);

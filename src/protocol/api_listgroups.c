@@ -10,7 +10,7 @@ static void str_array_io(struct kr_io *io, struct kr_str **arr, int32_t *cnt)
 {
     /* an empty string: 2 bytes, or 1 when compact */
     int32_t n = kr_io_array(io, (void **)arr, cnt, sizeof **arr,
-                            io->flex ? 1 : 2, false);
+                            kr_io_str_min(io), false);
     for (int32_t i = 0; i < n; i++)
         kr_io_str(io, &(*arr)[i], false);
 }

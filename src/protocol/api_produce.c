@@ -1,34 +1,11 @@
 /* Produce (key 0), versions 3-13 (KIP-896 baseline 3), flexible from 9. */
 #include "protocol/api_produce.h"
 
-/*
- * Smallest wire sizes at io's version, so an array count is checked against
- * the bytes a real element needs (STYLE.md section 7), not one byte each.
- */
-static size_t str_min(const struct kr_io *io)
-{
-    return io->flex ? 1 : 2; /* compact: uvarint length */
-}
-
-static size_t arr_min(const struct kr_io *io)
-{
-    return io->flex ? 1 : 4; /* arrays, bytes and records alike */
-}
-
-static size_t tags_min(const struct kr_io *io)
-{
-    return io->flex ? 1 : 0; /* the empty tag section */
-}
-
 /* Name (v0-12) or TopicId (v13+). */
 static size_t topic_key_min(const struct kr_io *io)
 {
-    return io->v <= 12 ? str_min(io) : 16;
+    return io->v <= 12 ? kr_io_str_min(io) : 16;
 }
-
-#define IO_ARRAY_MIN(io, arr, cnt, nullable, min)                              \
-    kr_io_array((io), (void **)&(arr), &(cnt), sizeof *(arr), (min),          \
-                (nullable))
 
 /* ---- request ---- */
 
@@ -46,9 +23,9 @@ static void topic_data_io(struct kr_io *io, struct kr_TopicProduceData *t)
         kr_io_str(io, &t->Name, false);
     else
         kr_io_uuid(io, &t->TopicId);
-    size_t min = 4 + arr_min(io) + tags_min(io);
-    int32_t n = IO_ARRAY_MIN(io, t->PartitionData, t->PartitionDataCnt, false,
-                             min);
+    size_t min = 4 + kr_io_bytes_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, t->PartitionData, t->PartitionDataCnt,
+                                false, min);
     for (int32_t i = 0; i < n; i++)
         partition_data_io(io, &t->PartitionData[i]);
     kr_io_tags(io, NULL, t);
@@ -60,8 +37,8 @@ static void request_io(struct kr_io *io, void *msg)
     kr_io_str(io, &m->TransactionalId, true);
     kr_io_i16(io, &m->Acks);
     kr_io_i32(io, &m->TimeoutMs);
-    size_t min = topic_key_min(io) + arr_min(io) + tags_min(io);
-    int32_t n = IO_ARRAY_MIN(io, m->TopicData, m->TopicDataCnt, false, min);
+    size_t min = topic_key_min(io) + kr_io_array_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, m->TopicData, m->TopicDataCnt, false, min);
     for (int32_t i = 0; i < n; i++)
         topic_data_io(io, &m->TopicData[i]);
     kr_io_tags(io, NULL, m);
@@ -102,9 +79,9 @@ static bool partition_tag_io(struct kr_io *io, uint32_t tag, void *obj)
 static void record_errors_io(struct kr_io *io,
                              struct kr_PartitionProduceResponse *p)
 {
-    size_t min = 4 + str_min(io) + tags_min(io);
-    int32_t n = IO_ARRAY_MIN(io, p->RecordErrors, p->RecordErrorsCnt, false,
-                             min);
+    size_t min = 4 + kr_io_str_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, p->RecordErrors, p->RecordErrorsCnt, false,
+                                min);
     for (int32_t i = 0; i < n; i++)
         record_error_io(io, &p->RecordErrors[i]);
 }
@@ -134,11 +111,11 @@ static void partition_response_io(struct kr_io *io,
 
 static size_t partition_response_min(const struct kr_io *io)
 {
-    size_t min = 4 + 2 + 8 + 8 + tags_min(io);
+    size_t min = 4 + 2 + 8 + 8 + kr_io_tags_min(io);
     if (io->v >= 5)
         min += 8;
     if (io->v >= 8)
-        min += arr_min(io) + str_min(io);
+        min += kr_io_array_min(io) + kr_io_str_min(io);
     return min;
 }
 
@@ -149,9 +126,9 @@ static void topic_response_io(struct kr_io *io,
         kr_io_str(io, &t->Name, false);
     else
         kr_io_uuid(io, &t->TopicId);
-    int32_t n = IO_ARRAY_MIN(io, t->PartitionResponses,
-                             t->PartitionResponsesCnt, false,
-                             partition_response_min(io));
+    int32_t n = KR_IO_ARRAY_MIN(io, t->PartitionResponses,
+                                t->PartitionResponsesCnt, false,
+                                partition_response_min(io));
     for (int32_t i = 0; i < n; i++)
         partition_response_io(io, &t->PartitionResponses[i]);
     kr_io_tags(io, NULL, t);
@@ -175,9 +152,10 @@ static bool response_tag_io(struct kr_io *io, uint32_t tag, void *obj)
         return false;
     if (!kr_io_reading(io) && m->NodeEndpointsCnt <= 0)
         return false;
-    size_t min = 4 + str_min(io) + 4 + str_min(io) + tags_min(io);
-    int32_t n = IO_ARRAY_MIN(io, m->NodeEndpoints, m->NodeEndpointsCnt, false,
-                             min);
+    size_t min =
+        4 + kr_io_str_min(io) + 4 + kr_io_str_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, m->NodeEndpoints, m->NodeEndpointsCnt,
+                                false, min);
     for (int32_t i = 0; i < n; i++)
         node_endpoint_io(io, &m->NodeEndpoints[i]);
     return true;
@@ -186,8 +164,8 @@ static bool response_tag_io(struct kr_io *io, uint32_t tag, void *obj)
 static void response_io(struct kr_io *io, void *msg)
 {
     struct kr_ProduceResponse *m = msg;
-    size_t min = topic_key_min(io) + arr_min(io) + tags_min(io);
-    int32_t n = IO_ARRAY_MIN(io, m->Responses, m->ResponsesCnt, false, min);
+    size_t min = topic_key_min(io) + kr_io_array_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, m->Responses, m->ResponsesCnt, false, min);
     for (int32_t i = 0; i < n; i++)
         topic_response_io(io, &m->Responses[i]);
     kr_io_i32(io, &m->ThrottleTimeMs); /* v1+: always at v3+ */

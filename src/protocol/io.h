@@ -225,6 +225,11 @@ int32_t kr_io_array(struct kr_io *io, void **arr, int32_t *cnt, size_t esize,
 #define KR_IO_ARRAY(io, arr, cnt, nullable)                                    \
     kr_io_array((io), (void **)&(arr), &(cnt), sizeof *(arr), 1, (nullable))
 
+/* KR_IO_ARRAY with an element's smallest wire size @min (see below). */
+#define KR_IO_ARRAY_MIN(io, arr, cnt, nullable, min)                           \
+    kr_io_array((io), (void **)&(arr), &(cnt), sizeof *(arr), (min),          \
+                (nullable))
+
 /*
  * Tagged fields (KIP-482), only in flexible versions (a no-op otherwise).
  * @fn handles the tags this struct knows: in read mode it is called with a
@@ -237,5 +242,31 @@ int32_t kr_io_array(struct kr_io *io, void **arr, int32_t *cnt, size_t esize,
 typedef bool (*kr_tag_fn)(struct kr_io *io, uint32_t tag, void *obj);
 #define KR_IO_MAX_TAG 15
 void kr_io_tags(struct kr_io *io, kr_tag_fn fn, void *obj);
+
+/*
+ * Smallest wire sizes at io's version, so an array count is checked against
+ * the bytes a real element needs (STYLE.md section 7), not one byte each: a
+ * hostile count cannot make the arena allocate much more than the input is
+ * long. Compose them into an element's minimum for KR_IO_ARRAY_MIN.
+ */
+static inline size_t kr_io_str_min(const struct kr_io *io)
+{
+    return io->flex ? 1 : 2; /* compact: uvarint length; else int16 */
+}
+
+static inline size_t kr_io_bytes_min(const struct kr_io *io)
+{
+    return io->flex ? 1 : 4; /* bytes and records: compact, else int32 */
+}
+
+static inline size_t kr_io_array_min(const struct kr_io *io)
+{
+    return io->flex ? 1 : 4; /* compact: uvarint count; else int32 */
+}
+
+static inline size_t kr_io_tags_min(const struct kr_io *io)
+{
+    return io->flex ? 1 : 0; /* the empty tag section */
+}
 
 #endif
