@@ -5,87 +5,9 @@
  * the samples decode back field by field at every version; hostile array
  * counts are refused before anything is allocated.
  */
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "samples.h"
+#include "codec_check.h"
 
 /* ---- helpers ---- */
-
-static void assert_bytes(const struct kr_buf *b, const uint8_t *want,
-                         size_t len, const char *what)
-{
-    for (size_t i = 0; i < len && i < b->len; i++)
-        ck_assert_msg(b->data[i] == want[i],
-                      "%s: byte %zu is 0x%02x, want 0x%02x", what, i,
-                      b->data[i], want[i]);
-    ck_assert_msg(b->len == len, "%s: %zu bytes, want %zu", what, b->len, len);
-}
-
-/* Encodes @msg and checks it gives exactly @want. */
-static void expect_encode(const struct kr_api *api, int16_t v, bool resp,
-                          const void *msg, const uint8_t *want, size_t len)
-{
-    struct kr_buf b;
-    kr_buf_init(&b, 0);
-    ck_assert_int_eq(kr_msg_write(&b, api, v, resp, msg), KRAFKA_ERR_NONE);
-    char what[64];
-    snprintf(what, sizeof what, "%s v%d %s", api->name, v,
-             resp ? "response" : "request");
-    assert_bytes(&b, want, len, what);
-    kr_buf_free(&b);
-}
-
-static void expect_decode(const struct kr_api *api, int16_t v, bool resp,
-                          const uint8_t *p, size_t len, struct kr_arena *a,
-                          void *out)
-{
-    krafka_err_t err = kr_msg_read(api, v, resp, p, len, a, out);
-    ck_assert_msg(err == KRAFKA_ERR_NONE, "%s v%d: decode: %s", api->name, v,
-                  krafka_err2name(err));
-}
-
-/* A hostile response: LOCAL_BAD_MSG, and the arena grew by at most
- * @max_used bytes (0: nothing was allocated). */
-static void expect_bad_msg(const struct kr_api *api, int16_t v,
-                           const uint8_t *p, size_t len, size_t max_used)
-{
-    struct kr_arena a;
-    kr_arena_init(&a, 0);
-    void *out = malloc(api->resp_size);
-    krafka_err_t err = kr_msg_read(api, v, true, p, len, &a, out);
-    ck_assert_msg(err == KRAFKA_ERR_LOCAL_BAD_MSG, "%s v%d: %s", api->name, v,
-                  krafka_err2name(err));
-    ck_assert_msg(a.used <= max_used, "%s v%d: arena used %zu", api->name, v,
-                  a.used);
-    free(out);
-    kr_arena_destroy(&a);
-}
-
-/* Field comparisons that name the version and the field on failure. */
-#define EQ(want, got, field)                                                   \
-    ck_assert_msg((want)->field == (got)->field, "v%d: %s: %lld != %lld", v,  \
-                  #field, (long long)(want)->field, (long long)(got)->field)
-
-static void eq_str(int16_t v, struct kr_str want, struct kr_str got,
-                   const char *field)
-{
-    ck_assert_msg(want.len == got.len &&
-                      (want.len <= 0 ||
-                       memcmp(want.ptr, got.ptr, (size_t)want.len) == 0),
-                  "v%d: %s: \"%.*s\" (%d) != \"%.*s\" (%d)", v, field,
-                  want.len > 0 ? want.len : 0, want.ptr ? want.ptr : "",
-                  want.len, got.len > 0 ? got.len : 0,
-                  got.ptr ? got.ptr : "", got.len);
-}
-
-static void eq_uuid(int16_t v, const struct kr_uuid *want,
-                    const struct kr_uuid *got, const char *field)
-{
-    ck_assert_msg(memcmp(want->b, got->b, 16) == 0, "v%d: %s differs", v,
-                  field);
-}
 
 static void eq_ids(int16_t v, const int32_t *want, int32_t wn,
                    const int32_t *got, int32_t gn, const char *field)
@@ -93,32 +15,6 @@ static void eq_ids(int16_t v, const int32_t *want, int32_t wn,
     ck_assert_msg(wn == gn, "v%d: %s count %d != %d", v, field, wn, gn);
     for (int32_t i = 0; i < wn; i++)
         ck_assert_msg(want[i] == got[i], "v%d: %s[%d]", v, field, i);
-}
-
-typedef void (*cmp_fn)(int16_t v, const void *want, const void *got);
-
-/* Fills the sample of @api at every version, encodes, decodes and compares
- * field by field (samples keep absent fields at their schema defaults, which
- * is what the decoder sets). */
-static void check_samples(const struct kr_api *api, bool resp, cmp_fn cmp)
-{
-    const struct kr_sample *s = kr_sample_find(api->key);
-    size_t size = resp ? api->resp_size : api->req_size;
-    for (int16_t v = api->min_ver; v <= api->max_ver; v++) {
-        struct kr_arena a;
-        struct kr_buf b;
-        kr_arena_init(&a, 0);
-        kr_buf_init(&b, 0);
-        void *want = kr_arena_alloc(&a, size);
-        void *got = kr_arena_alloc(&a, size);
-        (resp ? s->resp : s->req)(v, want, &a);
-        ck_assert_int_eq(kr_msg_write(&b, api, v, resp, want),
-                         KRAFKA_ERR_NONE);
-        expect_decode(api, v, resp, b.data, b.len, &a, got);
-        cmp(v, want, got);
-        kr_buf_free(&b);
-        kr_arena_destroy(&a);
-    }
 }
 
 /* A known answer: @msg encodes to exactly @want, and @want decodes back to

@@ -5,38 +5,9 @@
  * field by field at every version; hostile array counts are refused before
  * the arena allocates.
  */
-#include <check.h>
-#include <stdlib.h>
-
-#include "samples.h"
+#include "codec_check.h"
 
 /* ---- helpers ---- */
-
-static void assert_encodes_to(const struct kr_api *api, int16_t v, bool resp,
-                              const void *msg, const uint8_t *want, size_t n)
-{
-    struct kr_buf b;
-    kr_buf_init(&b, 0);
-    krafka_err_t err = kr_msg_write(&b, api, v, resp, msg);
-    ck_assert_msg(err == KRAFKA_ERR_NONE, "%s v%d: encode: %s", api->name, v,
-                  krafka_err2name(err));
-    ck_assert_msg(b.len == n, "%s v%d: encoded %zu bytes, want %zu",
-                  api->name, v, b.len, n);
-    for (size_t i = 0; i < n; i++)
-        ck_assert_msg(b.data[i] == want[i],
-                      "%s v%d: byte %zu is 0x%02x, want 0x%02x", api->name, v,
-                      i, b.data[i], want[i]);
-    kr_buf_free(&b);
-}
-
-static void decode_ok(const struct kr_api *api, int16_t v, bool resp,
-                      const uint8_t *p, size_t n, struct kr_arena *a,
-                      void *out)
-{
-    krafka_err_t err = kr_msg_read(api, v, resp, p, n, a, out);
-    ck_assert_msg(err == KRAFKA_ERR_NONE, "%s v%d: decode: %s", api->name, v,
-                  krafka_err2name(err));
-}
 
 static void assert_str_(struct kr_str got, struct kr_str want,
                         const char *what)
@@ -204,11 +175,11 @@ static void cmp_LeaveGroupResponse(const void *got, const void *want)
     }
 }
 
-typedef void (*cmp_fn)(const void *got, const void *want);
+typedef void (*group_cmp_fn)(const void *got, const void *want);
 
 struct group_api {
     const struct kr_api *api;
-    cmp_fn req, resp;
+    group_cmp_fn req, resp;
 };
 
 #define GROUP_API(Name)                                                        \
@@ -223,14 +194,14 @@ static const struct group_api group_apis[] = {
 /* Encodes @want, checks the bytes, decodes them and compares field by
  * field. */
 static void check_known_answer(const struct kr_api *api, int16_t v, bool resp,
-                               cmp_fn cmp, const void *want,
+                               group_cmp_fn cmp, const void *want,
                                const uint8_t *bytes, size_t n)
 {
     struct kr_arena a;
     kr_arena_init(&a, 0);
-    assert_encodes_to(api, v, resp, want, bytes, n);
+    expect_encode(api, v, resp, want, bytes, n);
     void *got = kr_arena_alloc(&a, resp ? api->resp_size : api->req_size);
-    decode_ok(api, v, resp, bytes, n, &a, got);
+    expect_decode(api, v, resp, bytes, n, &a, got);
     cmp(got, want);
     kr_arena_destroy(&a);
 }
@@ -633,7 +604,7 @@ static void sample_decodes_field_by_field(const struct group_api *g,
     void *got = kr_arena_alloc(&a, size);
     (resp ? s->resp : s->req)(v, want, &a);
     ck_assert_int_eq(kr_msg_write(&b, api, v, resp, want), KRAFKA_ERR_NONE);
-    decode_ok(api, v, resp, b.data, b.len, &a, got);
+    expect_decode(api, v, resp, b.data, b.len, &a, got);
     (resp ? g->resp : g->req)(got, want);
     kr_buf_free(&b);
     kr_arena_destroy(&a);
@@ -680,7 +651,7 @@ START_TEST(fields_absent_in_old_versions_decode_to_schema_defaults)
     struct kr_arena a;
     kr_arena_init(&a, 0);
     struct kr_JoinGroupResponse jr;
-    decode_ok(&kr_api_JoinGroup, 6, true, join, sizeof join, &a, &jr);
+    expect_decode(&kr_api_JoinGroup, 6, true, join, sizeof join, &a, &jr);
     ck_assert_int_eq(jr.ProtocolType.len, -1);
     ck_assert(!jr.SkipAssignment);
     ck_assert_int_eq(jr.GenerationId, 1);
@@ -690,7 +661,7 @@ START_TEST(fields_absent_in_old_versions_decode_to_schema_defaults)
         0, 0, 0, 0,             /* Assignments: count 0 */
     };
     struct kr_SyncGroupRequest sr;
-    decode_ok(&kr_api_SyncGroup, 2, false, sync, sizeof sync, &a, &sr);
+    expect_decode(&kr_api_SyncGroup, 2, false, sync, sizeof sync, &a, &sr);
     ck_assert_int_eq(sr.GroupInstanceId.len, -1);
     ck_assert_int_eq(sr.ProtocolType.len, -1);
     ck_assert_int_eq(sr.ProtocolName.len, -1);
@@ -785,7 +756,7 @@ static void smallest_elements_roundtrip(const struct kr_api *api, int16_t v,
     kr_buf_init(&b2, 0);
     ck_assert_int_eq(kr_msg_write(&b1, api, v, resp, msg), KRAFKA_ERR_NONE);
     void *got = kr_arena_alloc(&a, resp ? api->resp_size : api->req_size);
-    decode_ok(api, v, resp, b1.data, b1.len, &a, got);
+    expect_decode(api, v, resp, b1.data, b1.len, &a, got);
     ck_assert_int_eq(kr_msg_write(&b2, api, v, resp, got), KRAFKA_ERR_NONE);
     ck_assert(b1.len == b2.len && memcmp(b1.data, b2.data, b1.len) == 0);
     kr_buf_free(&b1);

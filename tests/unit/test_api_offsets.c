@@ -4,56 +4,13 @@
  * samples decoded field by field at every supported version, and hostile
  * array counts refused before anything is allocated.
  */
-#include <check.h>
-#include <stdlib.h>
-
-#include "samples.h"
+#include "codec_check.h"
 
 /* At most the arena's first (small) chunk: the outer array of a nested
  * hostile count may be allocated, the huge inner one must not be. */
 #define ONE_CHUNK_MAX 8192
 
 /* ---- helpers ---- */
-
-static void ck_str(struct kr_str got, struct kr_str want)
-{
-    ck_assert_int_eq(got.len, want.len);
-    if (want.len > 0)
-        ck_assert_mem_eq(got.ptr, want.ptr, (size_t)want.len);
-}
-
-static void ck_bytes(struct kr_bytes got, struct kr_bytes want)
-{
-    ck_assert_int_eq(got.len, want.len);
-    if (want.len > 0)
-        ck_assert_mem_eq(got.ptr, want.ptr, (size_t)want.len);
-}
-
-static void ck_uuid(struct kr_uuid got, struct kr_uuid want)
-{
-    ck_assert_mem_eq(got.b, want.b, 16);
-}
-
-/* Encodes @msg and checks the bytes are exactly @want. */
-static void expect_encoding(const struct kr_api *api, int16_t v, bool resp,
-                            const void *msg, const uint8_t *want, size_t n)
-{
-    struct kr_buf b;
-    kr_buf_init(&b, 0);
-    ck_assert_int_eq(kr_msg_write(&b, api, v, resp, msg), KRAFKA_ERR_NONE);
-    ck_assert_uint_eq(b.len, n);
-    if (n)
-        ck_assert_mem_eq(b.data, want, n);
-    kr_buf_free(&b);
-}
-
-/* Decodes @p into @out (api->req_size / resp_size bytes), arrays from @a. */
-static void decode(const struct kr_api *api, int16_t v, bool resp,
-                   const uint8_t *p, size_t n, struct kr_arena *a, void *out)
-{
-    ck_assert_int_eq(kr_msg_read(api, v, resp, p, n, a, out),
-                     KRAFKA_ERR_NONE);
-}
 
 /* Fills the sample of @api at @v into *want, encodes it and decodes the
  * bytes into *got. Everything lives in @a and @b (the decoded strings are
@@ -70,31 +27,7 @@ static void sample_roundtrip(const struct kr_api *api, int16_t v, bool resp,
     ck_assert_ptr_nonnull(*got);
     (resp ? s->resp : s->req)(v, *want, a);
     ck_assert_int_eq(kr_msg_write(b, api, v, resp, *want), KRAFKA_ERR_NONE);
-    decode(api, v, resp, b->data, b->len, a, *got);
-}
-
-/* A response whose array count exceeds the bytes left is malformed, and the
- * decoder allocates at most @max_used arena bytes first. */
-static void expect_hostile_refused(const struct kr_api *api, int16_t v,
-                                   const uint8_t *p, size_t n,
-                                   size_t max_used)
-{
-    struct kr_arena a;
-    kr_arena_init(&a, 0);
-    void *msg = malloc(api->resp_size);
-    ck_assert_int_eq(kr_msg_read(api, v, true, p, n, &a, msg),
-                     KRAFKA_ERR_LOCAL_BAD_MSG);
-    ck_assert_uint_le(a.used, max_used);
-    free(msg);
-    kr_arena_destroy(&a);
-}
-
-static struct kr_uuid uuid_1_to_16(void)
-{
-    struct kr_uuid u;
-    for (int i = 0; i < 16; i++)
-        u.b[i] = (uint8_t)(i + 1);
-    return u;
+    expect_decode(api, v, resp, b->data, b->len, a, *got);
 }
 
 #define UUID_1_TO_16                                                           \
@@ -126,13 +59,14 @@ START_TEST(offset_commit_request_v2_matches_hand_written_bytes)
         .GroupId = kr_str_c("g"), .GenerationIdOrMemberEpoch = 5,
         .MemberId = kr_str_c("m"), .GroupInstanceId = {NULL, -1},
         .RetentionTimeMs = 60000, .TopicsCnt = 1, .Topics = &t};
-    expect_encoding(&kr_api_OffsetCommit, 2, false, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetCommit, 2, false, &m, expected,
+                  sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetCommitRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetCommit, 2, false, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_OffsetCommit, 2, false, expected, sizeof expected, &a,
+                  &d);
     ck_assert(kr_str_eq(d.GroupId, "g"));
     ck_assert_int_eq(d.GenerationIdOrMemberEpoch, 5);
     ck_assert(kr_str_eq(d.MemberId, "m"));
@@ -172,24 +106,24 @@ START_TEST(offset_commit_request_v10_is_compact_and_names_topics_by_id)
         .PartitionIndex = 3, .CommittedOffset = 258,
         .CommittedLeaderEpoch = 7, .CommittedMetadata = kr_str_c("x")};
     struct kr_OffsetCommitRequestTopic t = {
-        .TopicId = uuid_1_to_16(), .PartitionsCnt = 1, .Partitions = &p};
+        .TopicId = uuid_seq(1), .PartitionsCnt = 1, .Partitions = &p};
     struct kr_OffsetCommitRequest m = {
         .GroupId = kr_str_c("g"), .GenerationIdOrMemberEpoch = 5,
         .MemberId = kr_str_c("m"), .GroupInstanceId = kr_str_c("i"),
         .RetentionTimeMs = -1, .TopicsCnt = 1, .Topics = &t};
-    expect_encoding(&kr_api_OffsetCommit, 10, false, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetCommit, 10, false, &m, expected,
+                  sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetCommitRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetCommit, 10, false, expected, sizeof expected, &a,
-           &d);
+    expect_decode(&kr_api_OffsetCommit, 10, false, expected, sizeof expected,
+                  &a, &d);
     ck_assert(kr_str_eq(d.GroupInstanceId, "i"));
     ck_assert_int_eq(d.RetentionTimeMs, -1); /* v2-4 only: default -1 */
     ck_assert_int_eq(d.TopicsCnt, 1);
     ck_assert_int_eq(d.Topics[0].Name.len, 0); /* v0-9 only */
-    ck_uuid(d.Topics[0].TopicId, uuid_1_to_16());
+    ck_uuid(d.Topics[0].TopicId, uuid_seq(1));
     ck_assert_int_eq(d.Topics[0].Partitions[0].CommittedLeaderEpoch, 7);
     ck_assert(kr_str_eq(d.Topics[0].Partitions[0].CommittedMetadata, "x"));
     kr_arena_destroy(&a);
@@ -211,18 +145,19 @@ START_TEST(offset_commit_response_v10_matches_hand_written_bytes)
     };
     struct kr_OffsetCommitResponsePartition p = {3, 25};
     struct kr_OffsetCommitResponseTopic t = {
-        .TopicId = uuid_1_to_16(), .PartitionsCnt = 1, .Partitions = &p};
+        .TopicId = uuid_seq(1), .PartitionsCnt = 1, .Partitions = &p};
     struct kr_OffsetCommitResponse m = {16, 1, &t};
-    expect_encoding(&kr_api_OffsetCommit, 10, true, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetCommit, 10, true, &m, expected,
+                  sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetCommitResponse d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetCommit, 10, true, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_OffsetCommit, 10, true, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.ThrottleTimeMs, 16);
     ck_assert_int_eq(d.TopicsCnt, 1);
-    ck_uuid(d.Topics[0].TopicId, uuid_1_to_16());
+    ck_uuid(d.Topics[0].TopicId, uuid_seq(1));
     ck_assert_int_eq(d.Topics[0].PartitionsCnt, 1);
     ck_assert_int_eq(d.Topics[0].Partitions[0].PartitionIndex, 3);
     ck_assert_int_eq(d.Topics[0].Partitions[0].ErrorCode, 25);
@@ -313,10 +248,10 @@ START_TEST(offset_commit_response_huge_counts_are_bad_msg_before_allocating)
     /* v2: one topic "t" whose Partitions count is 0x7fffffff */
     static const uint8_t nested_v2[] = {0, 0, 0, 1, 0, 1, 't',
                                         0x7F, 0xFF, 0xFF, 0xFF, 0, 0};
-    expect_hostile_refused(&kr_api_OffsetCommit, 2, top_v2, sizeof top_v2, 0);
-    expect_hostile_refused(&kr_api_OffsetCommit, 8, top_v8, sizeof top_v8, 0);
-    expect_hostile_refused(&kr_api_OffsetCommit, 2, nested_v2,
-                           sizeof nested_v2, ONE_CHUNK_MAX);
+    expect_bad_msg(&kr_api_OffsetCommit, 2, top_v2, sizeof top_v2, 0);
+    expect_bad_msg(&kr_api_OffsetCommit, 8, top_v8, sizeof top_v8, 0);
+    expect_bad_msg(&kr_api_OffsetCommit, 2, nested_v2, sizeof nested_v2,
+                   ONE_CHUNK_MAX);
 }
 END_TEST
 
@@ -336,13 +271,13 @@ START_TEST(offset_fetch_request_v1_matches_hand_written_bytes)
     struct kr_OffsetFetchRequestTopic t = {kr_str_c("t"), 2, idx};
     struct kr_OffsetFetchRequest m = {
         .GroupId = kr_str_c("g"), .TopicsCnt = 1, .Topics = &t};
-    expect_encoding(&kr_api_OffsetFetch, 1, false, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetFetch, 1, false, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetFetchRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetFetch, 1, false, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_OffsetFetch, 1, false, expected, sizeof expected, &a,
+                  &d);
     ck_assert(kr_str_eq(d.GroupId, "g"));
     ck_assert_int_eq(d.TopicsCnt, 1);
     ck_assert(kr_str_eq(d.Topics[0].Name, "t"));
@@ -394,13 +329,13 @@ START_TEST(offset_fetch_request_v9_batches_groups_with_member_and_null_topics)
     };
     struct kr_OffsetFetchRequest m = {
         .GroupsCnt = 2, .Groups = g, .RequireStable = true};
-    expect_encoding(&kr_api_OffsetFetch, 9, false, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetFetch, 9, false, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetFetchRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetFetch, 9, false, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_OffsetFetch, 9, false, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.TopicsCnt, 0); /* v0-7 only */
     ck_assert_int_eq(d.GroupsCnt, 2);
     ck_assert(kr_str_eq(d.Groups[0].GroupId, "g"));
@@ -433,13 +368,13 @@ START_TEST(offset_fetch_response_v1_matches_hand_written_bytes)
     struct kr_OffsetFetchResponsePartition p = {0, 42, -1, kr_str_c("md"), 0};
     struct kr_OffsetFetchResponseTopic t = {kr_str_c("t"), 1, &p};
     struct kr_OffsetFetchResponse m = {.TopicsCnt = 1, .Topics = &t};
-    expect_encoding(&kr_api_OffsetFetch, 1, true, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetFetch, 1, true, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetFetchResponse d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetFetch, 1, true, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_OffsetFetch, 1, true, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.TopicsCnt, 1);
     ck_assert(kr_str_eq(d.Topics[0].Name, "t"));
     ck_assert_int_eq(d.Topics[0].PartitionsCnt, 1);
@@ -478,13 +413,13 @@ START_TEST(offset_fetch_response_v8_matches_hand_written_bytes)
     struct kr_OffsetFetchResponseGroup g = {kr_str_c("g"), 1, &t, 16};
     struct kr_OffsetFetchResponse m = {
         .ThrottleTimeMs = 32, .GroupsCnt = 1, .Groups = &g};
-    expect_encoding(&kr_api_OffsetFetch, 8, true, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_OffsetFetch, 8, true, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_OffsetFetchResponse d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetFetch, 8, true, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_OffsetFetch, 8, true, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.ThrottleTimeMs, 32);
     ck_assert_int_eq(d.TopicsCnt, 0);
     ck_assert_int_eq(d.GroupsCnt, 1);
@@ -628,7 +563,7 @@ START_TEST(offset_fetch_request_null_topics_means_all_from_v2)
     struct kr_arena a;
     struct kr_OffsetFetchRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_OffsetFetch, 2, false, v2, sizeof v2, &a, &d);
+    expect_decode(&kr_api_OffsetFetch, 2, false, v2, sizeof v2, &a, &d);
     ck_assert_int_eq(d.TopicsCnt, -1);
     /* the same bytes at v1, where Topics is not nullable, are malformed */
     ck_assert_int_eq(kr_msg_read(&kr_api_OffsetFetch, 1, false, v2,
@@ -652,12 +587,12 @@ START_TEST(offset_fetch_response_huge_counts_are_bad_msg_before_allocating)
     /* v1: one topic "t" whose Partitions count is 0x7fffffff */
     static const uint8_t nested_v1[] = {0, 0, 0, 1, 0, 1, 't',
                                         0x7F, 0xFF, 0xFF, 0xFF, 0, 0};
-    expect_hostile_refused(&kr_api_OffsetFetch, 1, top_v1, sizeof top_v1, 0);
-    expect_hostile_refused(&kr_api_OffsetFetch, 8, top_v8, sizeof top_v8, 0);
-    expect_hostile_refused(&kr_api_OffsetFetch, 8, nested_v8,
-                           sizeof nested_v8, ONE_CHUNK_MAX);
-    expect_hostile_refused(&kr_api_OffsetFetch, 1, nested_v1,
-                           sizeof nested_v1, ONE_CHUNK_MAX);
+    expect_bad_msg(&kr_api_OffsetFetch, 1, top_v1, sizeof top_v1, 0);
+    expect_bad_msg(&kr_api_OffsetFetch, 8, top_v8, sizeof top_v8, 0);
+    expect_bad_msg(&kr_api_OffsetFetch, 8, nested_v8, sizeof nested_v8,
+                   ONE_CHUNK_MAX);
+    expect_bad_msg(&kr_api_OffsetFetch, 1, nested_v1, sizeof nested_v1,
+                   ONE_CHUNK_MAX);
 }
 END_TEST
 
@@ -672,14 +607,14 @@ START_TEST(describe_groups_request_v0_matches_hand_written_bytes)
     };
     struct kr_str groups[] = {kr_str_c("a"), kr_str_c("b")};
     struct kr_DescribeGroupsRequest m = {2, groups, false};
-    expect_encoding(&kr_api_DescribeGroups, 0, false, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_DescribeGroups, 0, false, &m, expected,
+                  sizeof expected);
 
     struct kr_arena a;
     struct kr_DescribeGroupsRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_DescribeGroups, 0, false, expected, sizeof expected, &a,
-           &d);
+    expect_decode(&kr_api_DescribeGroups, 0, false, expected, sizeof expected,
+                  &a, &d);
     ck_assert_int_eq(d.GroupsCnt, 2);
     ck_assert(kr_str_eq(d.Groups[0], "a"));
     ck_assert(kr_str_eq(d.Groups[1], "b"));
@@ -720,14 +655,14 @@ START_TEST(describe_groups_response_v6_matches_hand_written_bytes)
         69, kr_str_c("e"), kr_str_c("g"), kr_str_c("Stable"),
         kr_str_c("consumer"), kr_str_c("range"), 1, &mb, 0xF8};
     struct kr_DescribeGroupsResponse m = {5, 1, &g};
-    expect_encoding(&kr_api_DescribeGroups, 6, true, &m, dg_v6_expected,
-                    sizeof dg_v6_expected);
+    expect_encode(&kr_api_DescribeGroups, 6, true, &m, dg_v6_expected,
+                  sizeof dg_v6_expected);
 
     struct kr_arena a;
     struct kr_DescribeGroupsResponse d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_DescribeGroups, 6, true, dg_v6_expected,
-           sizeof dg_v6_expected, &a, &d);
+    expect_decode(&kr_api_DescribeGroups, 6, true, dg_v6_expected,
+                  sizeof dg_v6_expected, &a, &d);
     ck_assert_int_eq(d.ThrottleTimeMs, 5);
     ck_assert_int_eq(d.GroupsCnt, 1);
     const struct kr_DescribedGroup *dg = &d.Groups[0];
@@ -837,12 +772,10 @@ START_TEST(describe_groups_response_huge_counts_are_bad_msg_before_allocating)
     /* v0: one group (ErrorCode, 4 empty strings), Members 0x7fffffff */
     static const uint8_t nested_v0[] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
                                         0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0, 0};
-    expect_hostile_refused(&kr_api_DescribeGroups, 0, top_v0, sizeof top_v0,
-                           0);
-    expect_hostile_refused(&kr_api_DescribeGroups, 5, top_v5, sizeof top_v5,
-                           0);
-    expect_hostile_refused(&kr_api_DescribeGroups, 0, nested_v0,
-                           sizeof nested_v0, ONE_CHUNK_MAX);
+    expect_bad_msg(&kr_api_DescribeGroups, 0, top_v0, sizeof top_v0, 0);
+    expect_bad_msg(&kr_api_DescribeGroups, 5, top_v5, sizeof top_v5, 0);
+    expect_bad_msg(&kr_api_DescribeGroups, 0, nested_v0, sizeof nested_v0,
+                   ONE_CHUNK_MAX);
 }
 END_TEST
 
@@ -860,13 +793,13 @@ START_TEST(list_groups_request_v5_matches_hand_written_bytes)
     struct kr_str states[] = {kr_str_c("Empty")};
     struct kr_str types[] = {kr_str_c("classic")};
     struct kr_ListGroupsRequest m = {1, states, 1, types};
-    expect_encoding(&kr_api_ListGroups, 5, false, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_ListGroups, 5, false, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_ListGroupsRequest d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_ListGroups, 5, false, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_ListGroups, 5, false, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.StatesFilterCnt, 1);
     ck_assert(kr_str_eq(d.StatesFilter[0], "Empty"));
     ck_assert_int_eq(d.TypesFilterCnt, 1);
@@ -880,8 +813,8 @@ START_TEST(list_groups_request_before_v4_has_no_filters)
     static const uint8_t v3[] = {0x00}; /* request tags only */
     struct kr_str states[] = {kr_str_c("Empty")};
     struct kr_ListGroupsRequest m = {1, states, 0, NULL};
-    expect_encoding(&kr_api_ListGroups, 0, false, &m, NULL, 0);
-    expect_encoding(&kr_api_ListGroups, 3, false, &m, v3, sizeof v3);
+    expect_encode(&kr_api_ListGroups, 0, false, &m, NULL, 0);
+    expect_encode(&kr_api_ListGroups, 3, false, &m, v3, sizeof v3);
 }
 END_TEST
 
@@ -896,13 +829,13 @@ START_TEST(list_groups_response_v0_matches_hand_written_bytes)
     struct kr_ListedGroup g = {.GroupId = kr_str_c("g"),
                                .ProtocolType = kr_str_c("consumer")};
     struct kr_ListGroupsResponse m = {0, 15, 1, &g};
-    expect_encoding(&kr_api_ListGroups, 0, true, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_ListGroups, 0, true, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_ListGroupsResponse d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_ListGroups, 0, true, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_ListGroups, 0, true, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.ErrorCode, 15);
     ck_assert_int_eq(d.GroupsCnt, 1);
     ck_assert(kr_str_eq(d.Groups[0].GroupId, "g"));
@@ -928,13 +861,13 @@ START_TEST(list_groups_response_v5_matches_hand_written_bytes)
     struct kr_ListedGroup g = {kr_str_c("g"), kr_str_c("consumer"),
                                kr_str_c("Stable"), kr_str_c("classic")};
     struct kr_ListGroupsResponse m = {7, 0, 1, &g};
-    expect_encoding(&kr_api_ListGroups, 5, true, &m, expected,
-                    sizeof expected);
+    expect_encode(&kr_api_ListGroups, 5, true, &m, expected, sizeof expected);
 
     struct kr_arena a;
     struct kr_ListGroupsResponse d;
     kr_arena_init(&a, 0);
-    decode(&kr_api_ListGroups, 5, true, expected, sizeof expected, &a, &d);
+    expect_decode(&kr_api_ListGroups, 5, true, expected, sizeof expected, &a,
+                  &d);
     ck_assert_int_eq(d.ThrottleTimeMs, 7);
     ck_assert_int_eq(d.ErrorCode, 0);
     ck_assert_int_eq(d.GroupsCnt, 1);
@@ -997,8 +930,8 @@ START_TEST(list_groups_response_huge_counts_are_bad_msg_before_allocating)
     /* v3: ThrottleTimeMs, ErrorCode, compact Groups count 0x7fffffff */
     static const uint8_t top_v3[] = {0,    0,    0,    0,    0, 0, 0x80,
                                      0x80, 0x80, 0x80, 0x08, 0, 0};
-    expect_hostile_refused(&kr_api_ListGroups, 0, top_v0, sizeof top_v0, 0);
-    expect_hostile_refused(&kr_api_ListGroups, 3, top_v3, sizeof top_v3, 0);
+    expect_bad_msg(&kr_api_ListGroups, 0, top_v0, sizeof top_v0, 0);
+    expect_bad_msg(&kr_api_ListGroups, 3, top_v3, sizeof top_v3, 0);
 }
 END_TEST
 

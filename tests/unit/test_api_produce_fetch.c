@@ -5,80 +5,9 @@
  * max included); hostile array counts are refused before anything is
  * allocated; Records decode as views into the input (zero copy).
  */
-#include <check.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "samples.h"
+#include "codec_check.h"
 
 /* ---- helpers ---- */
-
-static void assert_bytes(const struct kr_buf *b, const uint8_t *want,
-                         size_t len, const char *what)
-{
-    for (size_t i = 0; i < len && i < b->len; i++)
-        ck_assert_msg(b->data[i] == want[i],
-                      "%s: byte %zu is 0x%02x, want 0x%02x", what, i,
-                      b->data[i], want[i]);
-    ck_assert_msg(b->len == len, "%s: %zu bytes, want %zu", what, b->len, len);
-}
-
-/* Encodes @msg and checks that it gives exactly @want. */
-static void expect_encode(const struct kr_api *api, int16_t v, bool resp,
-                          const void *msg, const uint8_t *want, size_t len)
-{
-    struct kr_buf b;
-    char what[64];
-    kr_buf_init(&b, 0);
-    ck_assert_int_eq(kr_msg_write(&b, api, v, resp, msg), KRAFKA_ERR_NONE);
-    snprintf(what, sizeof what, "%s v%d %s", api->name, v,
-             resp ? "response" : "request");
-    assert_bytes(&b, want, len, what);
-    kr_buf_free(&b);
-}
-
-static void expect_decode(const struct kr_api *api, int16_t v, bool resp,
-                          const uint8_t *p, size_t len, struct kr_arena *a,
-                          void *out)
-{
-    krafka_err_t err = kr_msg_read(api, v, resp, p, len, a, out);
-    ck_assert_msg(err == KRAFKA_ERR_NONE, "%s v%d: decode: %s", api->name, v,
-                  krafka_err2name(err));
-}
-
-/* A hostile response is LOCAL_BAD_MSG and the arena grew by at most
- * @max_used bytes (0: nothing was allocated). */
-static void expect_bad_msg(const struct kr_api *api, int16_t v,
-                           const uint8_t *p, size_t len, size_t max_used)
-{
-    struct kr_arena a;
-    kr_arena_init(&a, 0);
-    void *out = malloc(api->resp_size);
-    krafka_err_t err = kr_msg_read(api, v, true, p, len, &a, out);
-    ck_assert_msg(err == KRAFKA_ERR_LOCAL_BAD_MSG, "%s v%d: %s", api->name, v,
-                  krafka_err2name(err));
-    ck_assert_msg(a.used <= max_used, "%s v%d: arena used %zu", api->name, v,
-                  a.used);
-    free(out);
-    kr_arena_destroy(&a);
-}
-
-/* Field comparisons that name the version and the field on failure. */
-#define EQ(want, got, field)                                                   \
-    ck_assert_msg((want)->field == (got)->field, "v%d: %s: %lld != %lld", v,  \
-                  #field, (long long)(want)->field, (long long)(got)->field)
-
-static void eq_str(int16_t v, struct kr_str want, struct kr_str got,
-                   const char *field)
-{
-    ck_assert_msg(want.len == got.len &&
-                      (want.len <= 0 ||
-                       memcmp(want.ptr, got.ptr, (size_t)want.len) == 0),
-                  "v%d: %s: \"%.*s\" (%d) != \"%.*s\" (%d)", v, field,
-                  want.len > 0 ? want.len : 0, want.ptr ? want.ptr : "",
-                  want.len, got.len > 0 ? got.len : 0,
-                  got.ptr ? got.ptr : "", got.len);
-}
 
 static void eq_bytes(int16_t v, struct kr_bytes want, struct kr_bytes got,
                      const char *field)
@@ -88,54 +17,6 @@ static void eq_bytes(int16_t v, struct kr_bytes want, struct kr_bytes got,
                        memcmp(want.ptr, got.ptr, (size_t)want.len) == 0),
                   "v%d: %s: %d bytes != %d bytes or content differs", v,
                   field, want.len, got.len);
-}
-
-static void eq_uuid(int16_t v, const struct kr_uuid *want,
-                    const struct kr_uuid *got, const char *field)
-{
-    ck_assert_msg(memcmp(want->b, got->b, 16) == 0, "v%d: %s differs", v,
-                  field);
-}
-
-static struct kr_uuid uuid_from(uint8_t first)
-{
-    struct kr_uuid u;
-    for (int i = 0; i < 16; i++)
-        u.b[i] = (uint8_t)(first + i);
-    return u;
-}
-
-typedef void (*cmp_fn)(int16_t v, const void *want, const void *got);
-
-/* Fills the sample of @api at @v, encodes, decodes and compares field by
- * field (samples keep absent fields at their schema defaults, which is what
- * the decoder sets). */
-static void check_sample(const struct kr_api *api, int16_t v, bool resp,
-                         cmp_fn cmp)
-{
-    const struct kr_sample *s = kr_sample_find(api->key);
-    size_t size = resp ? api->resp_size : api->req_size;
-    struct kr_arena a;
-    struct kr_buf b;
-    kr_arena_init(&a, 0);
-    kr_buf_init(&b, 0);
-    void *want = kr_arena_alloc(&a, size);
-    void *got = kr_arena_alloc(&a, size);
-    (resp ? s->resp : s->req)(v, want, &a);
-    ck_assert_int_eq(kr_msg_write(&b, api, v, resp, want), KRAFKA_ERR_NONE);
-    expect_decode(api, v, resp, b.data, b.len, &a, got);
-    cmp(v, want, got);
-    kr_buf_free(&b);
-    kr_arena_destroy(&a);
-}
-
-/* Min and max explicitly, and every version in between. */
-static void check_samples(const struct kr_api *api, bool resp, cmp_fn cmp)
-{
-    check_sample(api, api->min_ver, resp, cmp);
-    check_sample(api, api->max_ver, resp, cmp);
-    for (int16_t v = api->min_ver + 1; v < api->max_ver; v++)
-        check_sample(api, v, resp, cmp);
 }
 
 /* ========================== Produce (key 0) ========================== */
@@ -210,7 +91,7 @@ START_TEST(produce_request_v13_uses_topic_ids_and_compact_forms)
         0x00,                   /* no tagged fields */
     };
     struct kr_PartitionProduceData part = {7, {records, 2}};
-    struct kr_TopicProduceData topic = {.TopicId = uuid_from(0),
+    struct kr_TopicProduceData topic = {.TopicId = uuid_seq(0),
                                         .PartitionDataCnt = 1,
                                         .PartitionData = &part};
     struct kr_ProduceRequest m = {kr_str_c("tx"), 1, 5000, 1, &topic};
@@ -547,7 +428,7 @@ static const uint8_t fetch_req_v18[] = {
 START_TEST(fetch_request_v18_matches_hand_written_bytes_with_tags)
 {
     int32_t forgotten_parts[] = {1, 2};
-    struct kr_ForgottenTopic forgotten = {.TopicId = uuid_from(0x30),
+    struct kr_ForgottenTopic forgotten = {.TopicId = uuid_seq(0x30),
                                           .PartitionsCnt = 2,
                                           .Partitions = forgotten_parts};
     struct kr_FetchPartition part;
@@ -557,9 +438,9 @@ START_TEST(fetch_request_v18_matches_hand_written_bytes_with_tags)
     part.FetchOffset = 100;
     part.LastFetchedEpoch = 4;
     part.PartitionMaxBytes = 1 << 20;
-    part.ReplicaDirectoryId = uuid_from(0x20);
+    part.ReplicaDirectoryId = uuid_seq(0x20);
     part.HighWatermark = 99;
-    struct kr_FetchTopic topic = {.TopicId = uuid_from(0x10),
+    struct kr_FetchTopic topic = {.TopicId = uuid_seq(0x10),
                                   .PartitionsCnt = 1, .Partitions = &part};
     struct kr_FetchRequest m;
     kr_fetch_request_init(&m);
@@ -683,7 +564,7 @@ static void fetch_resp_v16_struct(struct kr_FetchResponse *m,
     m->SessionId = 1234;
     KR_SAMPLE_ARRAY(a, m->Responses, m->ResponsesCnt, 1);
     t = &m->Responses[0];
-    t->TopicId = uuid_from(0x40);
+    t->TopicId = uuid_seq(0x40);
     KR_SAMPLE_ARRAY(a, t->Partitions, t->PartitionsCnt, 2);
     p = &t->Partitions[0];
     *p = (struct kr_FetchResponsePartitionData){
@@ -977,7 +858,7 @@ START_TEST(fetch_request_defaults_send_no_tagged_fields)
      * their defaults. */
     struct kr_FetchPartition part;
     kr_fetch_partition_init(&part);
-    struct kr_FetchTopic topic = {.TopicId = uuid_from(1),
+    struct kr_FetchTopic topic = {.TopicId = uuid_seq(1),
                                   .PartitionsCnt = 1, .Partitions = &part};
     struct kr_FetchRequest m;
     kr_fetch_request_init(&m);
