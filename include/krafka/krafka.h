@@ -12,6 +12,8 @@
 #include "krafka/export.h"
 #include "krafka/errors.h"
 #include "krafka/partitioner.h"
+#include "krafka/conf.h"
+#include "krafka/admin.h"
 
 #ifdef __cplusplus
 extern "C" {
