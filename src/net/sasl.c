@@ -398,7 +398,8 @@ static bool cur_attr(struct cursor *c, char name, struct view *v)
 }
 
 /* extensions = attr-val *("," attr-val), attr-val = ALPHA "=" value.
- * Unknown optional extensions are ignored. */
+ * Unknown optional extensions are ignored, but a name RFC 5802 already
+ * defines (a repeated s=, a late e=, ...) is not an extension. */
 static bool cur_extensions(struct cursor *c)
 {
     while (c->pos < c->end) {
@@ -406,7 +407,7 @@ static bool cur_extensions(struct cursor *c)
         bool alpha = (name >= 'a' && name <= 'z') ||
                      (name >= 'A' && name <= 'Z');
         struct view v;
-        if (!alpha || !cur_attr(c, name, &v))
+        if (!alpha || strchr("aceimnprsv", name) || !cur_attr(c, name, &v))
             return false;
     }
     return true;
