@@ -61,6 +61,9 @@ enum kr_debug {
     KR_DBG_ALL = 0xffffffffu,
 };
 
+/* String fields are owned by the conf and NULL when unset (an empty value
+ * is stored as NULL). Every char * field must be in the property table:
+ * krafka_conf_dup() and _destroy() copy and free the strings through it. */
 struct krafka_conf {
     /* ---- global ---- */
     char *bootstrap_servers;   /* bootstrap.servers, metadata.broker.list */
@@ -155,5 +158,13 @@ krafka_err_t kr_conf_validate(const struct krafka_conf *conf,
 /* Writes the Markdown reference of every property (docs/CONFIGURATION.md)
  * to @out. */
 void kr_conf_doc_markdown(struct kr_buf *out);
+
+/* The property table by index, for tests and tools: the number of
+ * properties, and the name and default (as a string; NULL when the
+ * property has none) of property @i, or NULL for @i out of range.
+ * Static strings. Thread: any. */
+size_t kr_conf_prop_cnt(void);
+const char *kr_conf_prop_name(size_t i);
+const char *kr_conf_prop_default(size_t i);
 
 #endif
