@@ -67,18 +67,19 @@ static int drain_errors(char *buf, size_t size)
     if (size)
         buf[0] = '\0';
     while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
-        char one[256];
+        char one[384];
+        size_t len;
         ERR_error_string_n(e, one, sizeof one);
-        if (size && buf[0])
-            append(buf, size, "; ");
-        append(buf, size, one);
-        if ((flags & ERR_TXT_STRING) && data && *data) {
-            append(buf, size, " (");
-            append(buf, size, data);
-            append(buf, size, ")");
-        }
+        len = strlen(one);
+        if ((flags & ERR_TXT_STRING) && data && *data)
+            snprintf(one + len, sizeof one - len, " (%s)", data);
         if (!ssl_reason && ERR_GET_LIB(e) == ERR_LIB_SSL)
             ssl_reason = ERR_GET_REASON(e);
+        if (size == 0 || strstr(buf, one)) /* providers repeat errors */
+            continue;
+        if (buf[0])
+            append(buf, size, "; ");
+        append(buf, size, one);
     }
     if (size && !buf[0])
         snprintf(buf, size, "no OpenSSL error queued");
@@ -227,6 +228,8 @@ static krafka_err_t load_ca_pem(SSL_CTX *ctx, const char *pem, char *errstr,
     return KRAFKA_ERR_NONE;
 }
 
+/* ssl.ca.location and ssl.ca.pem add up when both are set; with neither,
+ * the system's default CA paths are trusted. */
 static krafka_err_t load_trust(SSL_CTX *ctx, const struct krafka_conf *conf,
                                char *errstr, size_t errstr_size)
 {
@@ -302,8 +305,11 @@ static EVP_PKEY *read_key(const struct krafka_conf *conf)
     return key;
 }
 
+/* Loads the key; OpenSSL checks it against the certificate loaded before
+ * (@cert_prop). */
 static krafka_err_t load_key(SSL_CTX *ctx, const struct krafka_conf *conf,
-                             char *errstr, size_t errstr_size)
+                             const char *cert_prop, char *errstr,
+                             size_t errstr_size)
 {
     const char *prop =
         conf->ssl_key_location ? "ssl.key.location" : "ssl.key.pem";
@@ -321,10 +327,27 @@ static krafka_err_t load_key(SSL_CTX *ctx, const struct krafka_conf *conf,
     int ok = SSL_CTX_use_PrivateKey(ctx, key);
     EVP_PKEY_free(key);
     if (ok != 1) {
-        snprintf(what, sizeof what, "%s: cannot use private key", prop);
+        snprintf(what, sizeof what, "%s: cannot use private key with %s",
+                 prop, cert_prop);
         return ssl_fail(errstr, errstr_size, what);
     }
     return KRAFKA_ERR_NONE;
+}
+
+/* Loads the client certificate (and chain) from @cert_prop. */
+static krafka_err_t load_cert(SSL_CTX *ctx, const struct krafka_conf *conf,
+                              const char *cert_prop, char *errstr,
+                              size_t errstr_size)
+{
+    const char *path = conf->ssl_certificate_location;
+    char what[512];
+    int ok = path ? SSL_CTX_use_certificate_chain_file(ctx, path)
+                  : use_cert_pem(ctx, conf->ssl_certificate_pem);
+    if (ok == 1)
+        return KRAFKA_ERR_NONE;
+    snprintf(what, sizeof what, "%s: cannot load certificate%s%s", cert_prop,
+             path ? " " : "", path ? path : "");
+    return ssl_fail(errstr, errstr_size, what);
 }
 
 /* The client certificate and key: both or neither, and matching. */
@@ -337,32 +360,21 @@ static krafka_err_t load_identity(SSL_CTX *ctx,
     const char *cert_prop = conf->ssl_certificate_location
                                 ? "ssl.certificate.location"
                                 : "ssl.certificate.pem";
+    const char *key_props = "ssl.key.location/ssl.key.pem";
     char what[512];
+    krafka_err_t err;
     if (!has_cert && !has_key)
         return KRAFKA_ERR_NONE;
     if (has_cert != has_key) {
         snprintf(errstr, errstr_size,
-                 "%s is set but %s is not: a client certificate needs "
-                 "both",
-                 has_cert ? cert_prop : "ssl.key.location/ssl.key.pem",
-                 has_cert ? "ssl.key.location/ssl.key.pem"
+                 "%s is set but %s is not: a client certificate needs both",
+                 has_cert ? cert_prop : key_props,
+                 has_cert ? key_props
                           : "ssl.certificate.location/ssl.certificate.pem");
         return KRAFKA_ERR_LOCAL_SSL;
     }
-    int ok = conf->ssl_certificate_location
-                 ? SSL_CTX_use_certificate_chain_file(
-                       ctx, conf->ssl_certificate_location)
-                 : use_cert_pem(ctx, conf->ssl_certificate_pem);
-    if (ok != 1) {
-        snprintf(what, sizeof what, "%s: cannot load certificate%s%s",
-                 cert_prop, conf->ssl_certificate_location ? " " : "",
-                 conf->ssl_certificate_location
-                     ? conf->ssl_certificate_location
-                     : "");
-        return ssl_fail(errstr, errstr_size, what);
-    }
-    krafka_err_t err = load_key(ctx, conf, errstr, errstr_size);
-    if (err)
+    if ((err = load_cert(ctx, conf, cert_prop, errstr, errstr_size)) != 0 ||
+        (err = load_key(ctx, conf, cert_prop, errstr, errstr_size)) != 0)
         return err;
     if (SSL_CTX_check_private_key(ctx) != 1) {
         snprintf(what, sizeof what, "%s does not match %s",
