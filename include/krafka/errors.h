@@ -46,7 +46,8 @@ extern "C" {
     X(LOCAL_STATE,                    -176, 0, "Local: operation not valid in this state") \
     X(LOCAL_PARTITION_EOF,            -175, 0, "Local: reached end of partition") \
     X(LOCAL_FAIL,                     -174, 0, "Local: failure")              \
-    X(LOCAL_UNSUPPORTED_COMPRESSION,  -173, 0, "Local: unsupported compression codec")
+    X(LOCAL_UNSUPPORTED_COMPRESSION,  -173, 0, "Local: unsupported compression codec") \
+    X(LOCAL_UNKNOWN_BROKER,           -172, 0, "Local: unknown broker")
 
 /* Broker error codes: Kafka's org.apache.kafka.common.protocol.Errors. */
 #include "krafka/errors_broker.h"

@@ -27,10 +27,10 @@ struct kr_log {
 void kr_log_write(const struct kr_log *lg, int level, const char *fac,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-#define kr_log(lg, level, fac, ...)                                            \
+#define kr_log(lg, lvl, fac, ...)                                              \
     do {                                                                       \
-        if ((level) <= (lg)->level)                                            \
-            kr_log_write((lg), (level), (fac), __VA_ARGS__);                   \
+        if ((lvl) <= (lg)->level)                                              \
+            kr_log_write((lg), (lvl), (fac), __VA_ARGS__);                     \
     } while (0)
 
 /* A debug line for context bits @ctx (enum kr_debug). */

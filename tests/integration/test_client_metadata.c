@@ -1,0 +1,208 @@
+/*
+ * The admin handle against a single Apache Kafka broker over PLAINTEXT:
+ * metadata, topic creation and deletion, errors the broker reports, and a
+ * bootstrap address nobody listens on.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/client.h"
+#include "client_util.h"
+
+START_TEST(metadata_lists_the_broker_controller_and_cluster_id)
+{
+    const char *boot = kc_env("KRAFKA_TEST_BOOTSTRAP");
+    krafka_conf_t *conf = kc_conf(boot, NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char errstr[512];
+    krafka_metadata_t *md = NULL;
+    ck_assert_int_eq(krafka_admin_metadata(a, NULL, 10000, &md, errstr,
+                                           sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(md->broker_cnt, 1);
+    ck_assert_str_eq(md->brokers[0].host, "127.0.0.1");
+    char expect[64];
+    snprintf(expect, sizeof expect, "127.0.0.1:%d", md->brokers[0].port);
+    ck_assert_str_eq(expect, boot);
+    ck_assert_int_ge(md->controller_id, 0);
+    ck_assert_ptr_nonnull(md->cluster_id);
+    krafka_metadata_destroy(md);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(create_topic_with_configs_then_delete_it)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char topic[128], errstr[512];
+    kc_topic_name(topic, sizeof topic, "adm");
+    const char *cfg[] = {"retention.ms", "600000", "cleanup.policy",
+                         "delete"};
+    krafka_new_topic_t t = {.topic = topic, .num_partitions = 3,
+                            .replication_factor = 1, .configs = cfg,
+                            .config_cnt = 2};
+    krafka_topic_result_t res;
+    ck_assert_int_eq(krafka_admin_create_topics(a, &t, 1, 20000, &res,
+                                                errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_msg(res.err == KRAFKA_ERR_NONE, "%s", res.errstr);
+
+    /* A second create is refused per topic, not per request. */
+    ck_assert_int_eq(krafka_admin_create_topics(a, &t, 1, 20000, &res,
+                                                errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(res.err, KRAFKA_ERR_TOPIC_ALREADY_EXISTS);
+    ck_assert(strlen(res.errstr) > 0);
+
+    krafka_metadata_t *md = NULL;
+    int64_t until = kc_now_ms() + 20000;
+    for (;;) {
+        ck_assert_int_eq(krafka_admin_metadata(a, topic, 5000, &md, errstr,
+                                               sizeof errstr),
+                         KRAFKA_ERR_NONE);
+        ck_assert_int_eq(md->topic_cnt, 1);
+        if (md->topics[0].err == 0 && md->topics[0].partition_cnt == 3 &&
+            md->topics[0].partitions[2].leader >= 0)
+            break;
+        krafka_metadata_destroy(md);
+        ck_assert(kc_now_ms() < until);
+        usleep(100000);
+    }
+    ck_assert_str_eq(md->topics[0].topic, topic);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(md->topics[0].partitions[i].replica_cnt, 1);
+        ck_assert_int_eq(md->topics[0].partitions[i].isr_cnt, 1);
+        ck_assert_int_ge(md->topics[0].partitions[i].leader_epoch, 0);
+    }
+    krafka_metadata_destroy(md);
+
+    const char *names[] = {topic};
+    ck_assert_int_eq(krafka_admin_delete_topics(a, names, 1, 20000, &res,
+                                                errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_msg(res.err == KRAFKA_ERR_NONE, "%s", res.errstr);
+    ck_assert_int_eq(krafka_admin_delete_topics(a, names, 1, 20000, &res,
+                                                errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(res.err, KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(create_topic_with_zero_partitions_reports_invalid_partitions)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char topic[128], errstr[512];
+    kc_topic_name(topic, sizeof topic, "bad");
+    krafka_new_topic_t t = {.topic = topic, .num_partitions = 0,
+                            .replication_factor = 1};
+    krafka_topic_result_t res;
+    ck_assert_int_eq(krafka_admin_create_topics(a, &t, 1, 20000, &res,
+                                                errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(res.err, KRAFKA_ERR_INVALID_PARTITIONS);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(metadata_of_unknown_topic_says_unknown_topic_or_partition)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char topic[128], errstr[512];
+    kc_topic_name(topic, sizeof topic, "nosuch");
+    krafka_metadata_t *md = NULL;
+    ck_assert_int_eq(krafka_admin_metadata(a, topic, 10000, &md, errstr,
+                                           sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(md->topic_cnt, 1);
+    ck_assert_int_eq(md->topics[0].err, KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+    krafka_metadata_destroy(md);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(unreachable_bootstrap_times_out_naming_the_connect_error)
+{
+    /* Port 1 on loopback: nothing listens, connect is refused. */
+    krafka_conf_t *conf = kc_conf("127.0.0.1:1", "reconnect.backoff.ms", "50",
+                                  NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char errstr[512];
+    krafka_metadata_t *md = NULL;
+    int64_t t0 = kc_now_ms();
+    krafka_err_t err =
+        krafka_admin_metadata(a, NULL, 1500, &md, errstr, sizeof errstr);
+    int64_t took = kc_now_ms() - t0;
+    ck_assert_int_eq(err, KRAFKA_ERR_LOCAL_TIMED_OUT);
+    ck_assert_ptr_null(md);
+    ck_assert_msg(strstr(errstr, "Connection refused"), "%s", errstr);
+    ck_assert_int_ge(took, 1300);
+    ck_assert_int_le(took, 1600); /* never longer than the timeout */
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(client_cache_learns_leaders_of_a_new_topic)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char topic[128];
+    kc_topic_name(topic, sizeof topic, "cache");
+    kc_create_topic(a, topic, 2, 1);
+    struct kr_client *c = kr_admin_client(a);
+    ck_assert_int_eq(kr_md_partition_cnt(c, topic), 2);
+    int32_t leader = -1, epoch = -1;
+    ck_assert_int_eq(kr_md_leader(c, topic, 1, &leader, &epoch),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_ge(leader, 0);
+    ck_assert_int_eq(kr_md_leader(c, topic, 2, &leader, &epoch),
+                     KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION);
+    kc_delete_topic(a, topic);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(invalid_bootstrap_servers_is_a_configuration_error)
+{
+    krafka_conf_t *conf = kc_conf("127.0.0.1", NULL);
+    krafka_admin_t *a = NULL;
+    char errstr[256];
+    ck_assert_int_eq(krafka_admin_new(&a, conf, errstr, sizeof errstr),
+                     KRAFKA_ERR_LOCAL_INVALID_CONF);
+    ck_assert_ptr_null(a);
+    ck_assert_msg(strstr(errstr, "bootstrap.servers"), "%s", errstr);
+    krafka_conf_destroy(conf);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("client_metadata");
+    TCase *tc = tcase_create("admin");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, metadata_lists_the_broker_controller_and_cluster_id);
+    tcase_add_test(tc, create_topic_with_configs_then_delete_it);
+    tcase_add_test(tc,
+                   create_topic_with_zero_partitions_reports_invalid_partitions);
+    tcase_add_test(tc, metadata_of_unknown_topic_says_unknown_topic_or_partition);
+    tcase_add_test(tc, unreachable_bootstrap_times_out_naming_the_connect_error);
+    tcase_add_test(tc, client_cache_learns_leaders_of_a_new_topic);
+    tcase_add_test(tc, invalid_bootstrap_servers_is_a_configuration_error);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
