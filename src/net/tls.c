@@ -559,13 +559,15 @@ static void verify_failure(const struct kr_tls *t, char *errstr,
 }
 
 /* The alerts a broker sends when mTLS is on and we sent no certificate:
- * "certificate required" (TLS 1.3), "handshake failure" (TLS 1.2, which
- * has other causes too). */
+ * "certificate required" or, from Java brokers, "bad certificate" (TLS
+ * 1.3), "handshake failure" (TLS 1.2, which has other causes too). */
 static const char *client_cert_hint(const struct kr_tls *t, int reason)
 {
     if (t->has_identity)
         return "";
-    if (reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED)
+    /* The JDK answers a missing certificate with "bad certificate". */
+    if (reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED ||
+        reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE)
         return " (the broker requires a client certificate: set "
                "ssl.certificate.location and ssl.key.location)";
     if (reason == SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE)

@@ -1,0 +1,214 @@
+/*
+ * Every listener of the harness's single broker through the admin handle:
+ * PLAINTEXT, SSL, mTLS, SASL_PLAINTEXT and SASL_SSL with PLAIN,
+ * SCRAM-SHA-256 and SCRAM-SHA-512, and the failures a user must see
+ * quickly and clearly: wrong password, untrusted CA, wrong host name,
+ * missing client certificate.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "client_util.h"
+
+static const char *const mechs[] = {"PLAIN", "SCRAM-SHA-256",
+                                    "SCRAM-SHA-512"};
+
+/* Metadata through @conf must succeed; takes @conf. */
+static void expect_ok(krafka_conf_t *conf)
+{
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    kc_metadata_ok(a, 15000);
+    krafka_admin_destroy(a);
+}
+
+/* Metadata through @conf must fail with @want within @max_ms; returns the
+ * message in @errstr. Takes @conf. */
+static void expect_err(krafka_conf_t *conf, krafka_err_t want, int max_ms,
+                       char *errstr, size_t n)
+{
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    krafka_metadata_t *md = NULL;
+    int64_t t0 = kc_now_ms();
+    krafka_err_t err = krafka_admin_metadata(a, NULL, 10000, &md, errstr, n);
+    int64_t took = kc_now_ms() - t0;
+    ck_assert_msg(err == want, "got %s (%s), want %s", krafka_err2name(err),
+                  errstr, krafka_err2name(want));
+    ck_assert_msg(took <= max_ms, "took %lld ms", (long long)took);
+    krafka_admin_destroy(a);
+}
+
+START_TEST(plaintext_listener_serves_metadata)
+{
+    expect_ok(kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL));
+}
+END_TEST
+
+START_TEST(ssl_listener_with_the_harness_ca_serves_metadata)
+{
+    expect_ok(kc_conf(kc_env("KRAFKA_TEST_SSL_BOOTSTRAP"), "security.protocol",
+                      "ssl", "ssl.ca.location", kc_env("KRAFKA_TEST_CA"),
+                      NULL));
+}
+END_TEST
+
+START_TEST(mtls_listener_accepts_the_client_certificate)
+{
+    expect_ok(kc_conf(kc_env("KRAFKA_TEST_MTLS_BOOTSTRAP"),
+                      "security.protocol", "ssl", "ssl.ca.location",
+                      kc_env("KRAFKA_TEST_CA"), "ssl.certificate.location",
+                      kc_env("KRAFKA_TEST_CLIENT_CERT"), "ssl.key.location",
+                      kc_env("KRAFKA_TEST_CLIENT_KEY"), NULL));
+}
+END_TEST
+
+START_TEST(mtls_listener_accepts_an_encrypted_key_with_its_password)
+{
+    expect_ok(kc_conf(kc_env("KRAFKA_TEST_MTLS_BOOTSTRAP"),
+                      "security.protocol", "ssl", "ssl.ca.location",
+                      kc_env("KRAFKA_TEST_CA"), "ssl.certificate.location",
+                      kc_env("KRAFKA_TEST_CLIENT_CERT"), "ssl.key.location",
+                      kc_env("KRAFKA_TEST_CLIENT_KEY_ENCRYPTED"),
+                      "ssl.key.password",
+                      kc_env("KRAFKA_TEST_CLIENT_KEY_PASSWORD"), NULL));
+}
+END_TEST
+
+START_TEST(sasl_plaintext_authenticates_with_each_mechanism)
+{
+    for (int i = 0; i < 3; i++)
+        expect_ok(kc_conf(kc_env("KRAFKA_TEST_SASL_BOOTSTRAP"),
+                          "security.protocol", "sasl_plaintext",
+                          "sasl.mechanism", mechs[i], "sasl.username",
+                          kc_env("KRAFKA_TEST_SASL_USER"), "sasl.password",
+                          kc_env("KRAFKA_TEST_SASL_PASSWORD"), NULL));
+}
+END_TEST
+
+START_TEST(sasl_ssl_authenticates_with_each_mechanism)
+{
+    for (int i = 0; i < 3; i++)
+        expect_ok(kc_conf(kc_env("KRAFKA_TEST_SASL_SSL_BOOTSTRAP"),
+                          "security.protocol", "sasl_ssl", "sasl.mechanism",
+                          mechs[i], "sasl.username",
+                          kc_env("KRAFKA_TEST_SASL_USER"), "sasl.password",
+                          kc_env("KRAFKA_TEST_SASL_PASSWORD"),
+                          "ssl.ca.location", kc_env("KRAFKA_TEST_CA"), NULL));
+}
+END_TEST
+
+START_TEST(wrong_password_is_an_authentication_error_within_two_seconds)
+{
+    const char *pw = "wrong-secret-4711";
+    const char *listeners[] = {"KRAFKA_TEST_SASL_BOOTSTRAP",
+                               "KRAFKA_TEST_SASL_SSL_BOOTSTRAP"};
+    const char *protos[] = {"sasl_plaintext", "sasl_ssl"};
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; i < 3; i++) {
+            char errstr[512];
+            kc_log_clear();
+            expect_err(kc_conf(kc_env(listeners[l]), "security.protocol",
+                               protos[l], "sasl.mechanism", mechs[i],
+                               "sasl.username",
+                               kc_env("KRAFKA_TEST_SASL_USER"),
+                               "sasl.password", pw, "ssl.ca.location",
+                               kc_env("KRAFKA_TEST_CA"), "debug", "all",
+                               NULL),
+                       KRAFKA_ERR_LOCAL_AUTHENTICATION, 2000, errstr,
+                       sizeof errstr);
+            ck_assert_msg(strstr(errstr, mechs[i]), "%s", errstr);
+            ck_assert_msg(!strstr(errstr, pw), "password in: %s", errstr);
+            ck_assert_msg(kc_log_lacks(pw), "the password was logged");
+        }
+}
+END_TEST
+
+START_TEST(untrusted_ca_is_a_tls_error_naming_the_verification)
+{
+    char errstr[512];
+    expect_err(kc_conf(kc_env("KRAFKA_TEST_SSL_BOOTSTRAP"),
+                       "security.protocol", "ssl", "ssl.ca.location",
+                       kc_env("KRAFKA_TEST_UNTRUSTED_CA"), NULL),
+               KRAFKA_ERR_LOCAL_SSL, 2000, errstr, sizeof errstr);
+    ck_assert_msg(strstr(errstr, "certificate verify failed"), "%s", errstr);
+}
+END_TEST
+
+START_TEST(wrong_hostname_is_a_tls_error)
+{
+    /* The broker's certificate names 127.0.0.1 and localhost; the same
+     * listener reached as the IPv4-mapped IPv6 address is another name. */
+    const char *boot = kc_env("KRAFKA_TEST_SSL_BOOTSTRAP");
+    const char *port = strrchr(boot, ':');
+    char mapped[64];
+    snprintf(mapped, sizeof mapped, "[::ffff:127.0.0.1]%s", port);
+    char errstr[512];
+    expect_err(kc_conf(mapped, "security.protocol", "ssl", "ssl.ca.location",
+                       kc_env("KRAFKA_TEST_CA"), NULL),
+               KRAFKA_ERR_LOCAL_SSL, 2000, errstr, sizeof errstr);
+    ck_assert_msg(strstr(errstr, "hostname mismatch"), "%s", errstr);
+    /* Turning identification off explicitly lets it through. */
+    expect_ok(kc_conf(mapped, "security.protocol", "ssl", "ssl.ca.location",
+                      kc_env("KRAFKA_TEST_CA"),
+                      "ssl.endpoint.identification.algorithm", "none",
+                      NULL));
+}
+END_TEST
+
+START_TEST(mtls_without_client_certificate_is_refused_clearly)
+{
+    char errstr[512];
+    expect_err(kc_conf(kc_env("KRAFKA_TEST_MTLS_BOOTSTRAP"),
+                       "security.protocol", "ssl", "ssl.ca.location",
+                       kc_env("KRAFKA_TEST_CA"), NULL),
+               KRAFKA_ERR_LOCAL_SSL, 2000, errstr, sizeof errstr);
+    ck_assert_msg(strstr(errstr, "requires a client certificate"), "%s",
+                  errstr);
+}
+END_TEST
+
+START_TEST(sasl_client_on_plaintext_listener_fails_within_the_timeout)
+{
+    /* A misconfiguration that is not an authentication error: the broker
+     * closes the connection on the SaslHandshake it did not expect. */
+    krafka_conf_t *conf = kc_conf(
+        kc_env("KRAFKA_TEST_BOOTSTRAP"), "security.protocol",
+        "sasl_plaintext", "sasl.username", "u", "sasl.password", "p", NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    krafka_metadata_t *md = NULL;
+    char errstr[512];
+    int64_t t0 = kc_now_ms();
+    krafka_err_t err =
+        krafka_admin_metadata(a, NULL, 2000, &md, errstr, sizeof errstr);
+    ck_assert_int_ne(err, KRAFKA_ERR_NONE);
+    ck_assert_int_le(kc_now_ms() - t0, 2100);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("client_security");
+    TCase *tc = tcase_create("listeners");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, plaintext_listener_serves_metadata);
+    tcase_add_test(tc, ssl_listener_with_the_harness_ca_serves_metadata);
+    tcase_add_test(tc, mtls_listener_accepts_the_client_certificate);
+    tcase_add_test(tc, mtls_listener_accepts_an_encrypted_key_with_its_password);
+    tcase_add_test(tc, sasl_plaintext_authenticates_with_each_mechanism);
+    tcase_add_test(tc, sasl_ssl_authenticates_with_each_mechanism);
+    tcase_add_test(tc, wrong_password_is_an_authentication_error_within_two_seconds);
+    tcase_add_test(tc, untrusted_ca_is_a_tls_error_naming_the_verification);
+    tcase_add_test(tc, wrong_hostname_is_a_tls_error);
+    tcase_add_test(tc, mtls_without_client_certificate_is_refused_clearly);
+    tcase_add_test(tc, sasl_client_on_plaintext_listener_fails_within_the_timeout);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
