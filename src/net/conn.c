@@ -625,6 +625,7 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     }
     struct kr_client *c = conn->c;
     r->ver = v;
+    r->sent_us = kr_now_us();
     r->corr = c->next_corr++;
     if (c->next_corr < 0)
         c->next_corr = 0;
@@ -640,6 +641,13 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     r->conn = conn;
     r->queue = &conn->inflight;
     kr_reqq_push(&conn->inflight, r);
+    /* Each attempt may take request.timeout.ms; the request as a whole
+     * ends at its deadline. Setup requests have the setup timer. */
+    if (r != &conn->setup) {
+        int64_t t = kr_now_us() + (int64_t)c->conf->request_timeout_ms * 1000;
+        kr_timer_at(&c->loop, &r->timer,
+                    t < r->deadline_us ? t : r->deadline_us);
+    }
     if (!conn->wcur)
         conn->wcur = r;
     kr_dbg(&c->log, KR_DBG_PROTOCOL, "SEND", "%s: %s v%d corr %d, %zu bytes",
@@ -709,14 +717,18 @@ void kr_conn_req_timeout(struct kr_conn *conn, struct kr_req *r)
     snprintf(msg, sizeof msg, "%s request (corr %d) timed out after %lld ms",
              r->api->name, (int)r->corr,
              (long long)((kr_now_us() - r->sent_us) / 1000));
-    kr_reqq_remove(&conn->inflight, r);
     if (conn->wcur == r)
         conn->wcur = r->next;
+    kr_reqq_remove(&conn->inflight, r);
     r->queue = NULL;
     r->conn = NULL;
     kr_buf_free(&r->frame);
-    kr_req_finish(conn->c, r, KRAFKA_ERR_LOCAL_TIMED_OUT, msg, NULL);
     kr_conn_fail(conn, KRAFKA_ERR_LOCAL_TIMED_OUT, false, "%s", msg);
+    /* Idempotent requests with time left try again elsewhere. */
+    if (r->retry_transport && kr_now_us() < r->deadline_us)
+        kr_client_route(conn->c, r);
+    else
+        kr_req_finish(conn->c, r, KRAFKA_ERR_LOCAL_TIMED_OUT, msg, NULL);
 }
 
 /* ---- event callbacks ---- */
