@@ -65,7 +65,7 @@ void kr_req_finish(struct kr_client *c, struct kr_req *r, krafka_err_t err,
         r->queue = NULL;
     }
     r->conn = NULL;
-    if (err != KRAFKA_ERR_NONE)
+    if (err != KRAFKA_ERR_NONE && r->api)
         kr_dbg(&c->log, KR_DBG_PROTOCOL, "REQERR", "%s request failed: %s",
                r->api->name, errstr ? errstr : krafka_err2str(err));
     r->done(c, r, err, errstr ? errstr : krafka_err2str(err), resp, r->ver);
@@ -318,8 +318,12 @@ static void on_wake(struct kr_loop *l, void *arg)
     c->incoming = (struct kr_reqq){0};
     pthread_mutex_unlock(&c->q_lock);
     struct kr_req *r;
-    while ((r = kr_reqq_pop(&q)))
-        kr_client_route(c, r);
+    while ((r = kr_reqq_pop(&q))) {
+        if (r->api)
+            kr_client_route(c, r);
+        else /* an operation to run on the I/O thread */
+            r->done(c, r, KRAFKA_ERR_NONE, NULL, NULL, 0);
+    }
 }
 
 static void *io_main(void *arg)
@@ -635,4 +639,37 @@ krafka_err_t kr_call_run(struct kr_client *c, struct kr_call *call,
                      call->req.api->name, timeout_ms);
     }
     return err;
+}
+
+/* ---- operations from application threads ---- */
+
+struct want_op {
+    struct kr_req req; /* api NULL: an operation, not a request */
+    char topic[];
+};
+
+static void want_done(struct kr_client *c, struct kr_req *r,
+                      krafka_err_t err, const char *errstr, const void *resp,
+                      int16_t v)
+{
+    (void)errstr;
+    (void)resp;
+    (void)v;
+    struct want_op *op = (struct want_op *)r;
+    if (err == KRAFKA_ERR_NONE)
+        kr_md_want(c, op->topic);
+    free(op);
+}
+
+krafka_err_t kr_client_want_topic(struct kr_client *c, const char *topic)
+{
+    size_t n = strlen(topic);
+    struct want_op *op = calloc(1, sizeof *op + n + 1);
+    if (!op)
+        return KRAFKA_ERR_LOCAL_NOMEM;
+    memcpy(op->topic, topic, n + 1);
+    op->req.done = want_done;
+    op->req.deadline_us = INT64_MAX;
+    kr_client_submit(c, &op->req);
+    return KRAFKA_ERR_NONE;
 }

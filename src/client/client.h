@@ -185,6 +185,9 @@ void kr_client_destroy(struct kr_client *c);
 /* Hands @r to the I/O thread. r->deadline_us must be set. Thread: any. */
 void kr_client_submit(struct kr_client *c, struct kr_req *r);
 
+/* Thread: any. Adds @topic to the topics whose metadata the client keeps
+ * (refreshed until every partition has a leader). */
+krafka_err_t kr_client_want_topic(struct kr_client *c, const char *topic);
 /* Thread: io. kr_client_submit() for requests made on the I/O thread. */
 void kr_client_send(struct kr_client *c, struct kr_req *r);
 /* Thread: io. Routes a request to its broker or to the any-queue. */

@@ -141,6 +141,10 @@ START_TEST(killed_broker_is_retried_with_growing_backoff_and_leaders_move)
     ck_assert_msg(b[3] > b[0] * 3, "backoff %d -> %d did not grow", b[0],
                   b[3]);
 
+    struct kc_logline line;
+    ck_assert_msg(kc_log_find("broker connection lost", &line, 1) == 1,
+                  "losing a connection did not refresh metadata");
+
     until = kc_now_ms() + 30000;
     while (!leaders_avoid(a, topic, victim)) {
         ck_assert_msg(kc_now_ms() < until, "leaders stayed on %d", victim);

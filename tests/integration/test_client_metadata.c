@@ -7,8 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include "client/client.h"
 #include "client_util.h"
+#include "protocol/apis.h"
 
 START_TEST(metadata_lists_the_broker_controller_and_cluster_id)
 {
@@ -185,6 +188,153 @@ START_TEST(invalid_bootstrap_servers_is_a_configuration_error)
 }
 END_TEST
 
+START_TEST(auto_created_topic_is_refreshed_until_it_has_leaders)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"),
+                                  "allow.auto.create.topics", "true", NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    kc_metadata_ok(a, 10000);
+    char topic[128];
+    kc_topic_name(topic, sizeof topic, "auto");
+    struct kr_client *c = kr_admin_client(a);
+    ck_assert_int_eq(kr_client_want_topic(c, topic), KRAFKA_ERR_NONE);
+    int32_t leader = -1, epoch = -1;
+    int64_t until = kc_now_ms() + 15000;
+    while (kr_md_leader(c, topic, 0, &leader, &epoch) != KRAFKA_ERR_NONE) {
+        ck_assert_msg(kc_now_ms() < until, "no leader for %s", topic);
+        usleep(50000);
+    }
+    ck_assert_int_ge(leader, 0);
+    kc_delete_topic(a, topic);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+struct fetch_call {
+    struct kr_call call;
+    struct kr_FetchRequest msg;
+    struct kr_FetchTopic topic;
+    struct kr_FetchPartition part;
+};
+
+/* The error of the one partition fetched, or the top-level one. */
+static krafka_err_t fetch_on_resp(struct kr_call *call, struct kr_client *c,
+                                  const void *resp, int16_t v)
+{
+    (void)call;
+    (void)c;
+    (void)v;
+    const struct kr_FetchResponse *r = resp;
+    if (r->ErrorCode)
+        return (krafka_err_t)r->ErrorCode;
+    if (r->ResponsesCnt != 1 || r->Responses[0].PartitionsCnt != 1)
+        return KRAFKA_ERR_LOCAL_BAD_MSG;
+    return (krafka_err_t)r->Responses[0].Partitions[0].ErrorCode;
+}
+
+struct fetch_job {
+    krafka_admin_t *a;
+    struct fetch_call *fc;
+    krafka_err_t err;
+    int64_t took_ms;
+};
+
+static void *fetch_thread(void *arg)
+{
+    struct fetch_job *j = arg;
+    char errstr[256];
+    int64_t t0 = kc_now_ms();
+    j->err = kr_call_run(kr_admin_client(j->a), &j->fc->call, 10000, errstr,
+                         sizeof errstr);
+    j->took_ms = kc_now_ms() - t0;
+    kr_call_release(&j->fc->call);
+    return NULL;
+}
+
+static struct fetch_call *fetch_new(const krafka_metadata_t *md,
+                                    int32_t leader, int32_t wait_ms)
+{
+    struct fetch_call *fc = (struct fetch_call *)kr_call_new(sizeof *fc);
+    ck_assert_ptr_nonnull(fc);
+    kr_fetch_request_init(&fc->msg);
+    kr_fetch_partition_init(&fc->part);
+    fc->msg.MaxWaitMs = wait_ms;
+    fc->msg.MinBytes = 1;
+    fc->part.PartitionMaxBytes = 1 << 20;
+    fc->topic = (struct kr_FetchTopic){.PartitionsCnt = 1,
+                                       .Partitions = &fc->part};
+    memcpy(fc->topic.TopicId.b, md->topics[0].topic_id, 16);
+    fc->topic.Topic = kr_str_c(md->topics[0].topic);
+    fc->msg.TopicsCnt = 1;
+    fc->msg.Topics = &fc->topic;
+    fc->call.on_resp = fetch_on_resp;
+    fc->call.req = (struct kr_req){.api = &kr_api_Fetch, .msg = &fc->msg,
+                                   .broker_id = leader,
+                                   .lane = KR_LANE_FETCH};
+    return fc;
+}
+
+struct bmd_call {
+    struct kr_call call;
+    struct kr_MetadataRequest msg;
+};
+
+START_TEST(fetch_long_poll_does_not_delay_requests_to_the_same_broker)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char topic[128], errstr[256];
+    kc_topic_name(topic, sizeof topic, "lane");
+    kc_create_topic(a, topic, 1, 1);
+    krafka_metadata_t *md = NULL;
+    ck_assert_int_eq(krafka_admin_metadata(a, topic, 5000, &md, errstr,
+                                           sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    int32_t leader = md->topics[0].partitions[0].leader;
+
+    /* Right after creation the leader may still answer with a partition
+     * error; wait until a zero-wait Fetch succeeds. */
+    int64_t until = kc_now_ms() + 15000;
+    for (;;) {
+        struct fetch_job warm = {.a = a, .fc = fetch_new(md, leader, 0)};
+        fetch_thread(&warm);
+        if (warm.err == KRAFKA_ERR_NONE)
+            break;
+        ck_assert_msg(kc_now_ms() < until, "fetch: %s",
+                      krafka_err2name(warm.err));
+        usleep(100000);
+    }
+    /* A Fetch of an empty partition waits MaxWaitMs on the fetch lane. */
+    struct fetch_call *fc = fetch_new(md, leader, 3000);
+    struct fetch_job job = {.a = a, .fc = fc};
+    pthread_t th;
+    pthread_create(&th, NULL, fetch_thread, &job);
+    usleep(500000);
+
+    struct bmd_call *bc = (struct bmd_call *)kr_call_new(sizeof *bc);
+    bc->call.req = (struct kr_req){.api = &kr_api_Metadata, .msg = &bc->msg,
+                                   .min_ver = 1, .broker_id = leader};
+    int64_t t0 = kc_now_ms();
+    ck_assert_int_eq(kr_call_run(kr_admin_client(a), &bc->call, 5000, errstr,
+                                 sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    int64_t md_ms = kc_now_ms() - t0;
+    kr_call_release(&bc->call);
+    pthread_join(th, NULL);
+    krafka_metadata_destroy(md);
+    ck_assert_msg(job.err == KRAFKA_ERR_NONE, "fetch: %s",
+                  krafka_err2name(job.err));
+    ck_assert_msg(job.took_ms >= 2500, "fetch took %lld ms",
+                  (long long)job.took_ms);
+    ck_assert_msg(md_ms < 1000, "metadata waited %lld ms behind the fetch",
+                  (long long)md_ms);
+    kc_delete_topic(a, topic);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_metadata");
@@ -198,6 +348,9 @@ int main(void)
     tcase_add_test(tc, unreachable_bootstrap_times_out_naming_the_connect_error);
     tcase_add_test(tc, client_cache_learns_leaders_of_a_new_topic);
     tcase_add_test(tc, invalid_bootstrap_servers_is_a_configuration_error);
+    tcase_add_test(tc, auto_created_topic_is_refreshed_until_it_has_leaders);
+    tcase_add_test(tc,
+                   fetch_long_poll_does_not_delay_requests_to_the_same_broker);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_set_fork_status(sr, CK_NOFORK);
