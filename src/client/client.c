@@ -499,6 +499,7 @@ krafka_err_t kr_client_new(struct kr_client **out, const krafka_conf_t *conf,
         err = KRAFKA_ERR_LOCAL_NOMEM;
         goto fail;
     }
+    kr_conf_finalize(c->conf, role);
     err = client_init(c, errstr, errstr_size);
     if (err != KRAFKA_ERR_NONE)
         goto fail;

@@ -511,7 +511,34 @@ krafka_err_t krafka_conf_set(krafka_conf_t *conf, const char *name,
         return conf_err(KRAFKA_ERR_LOCAL_UNKNOWN_PROPERTY, errstr,
                         errstr_size,
                         "No such configuration property: \"%s\"", name);
-    return set_prop(conf, p, name, value, errstr, errstr_size);
+    krafka_err_t err = set_prop(conf, p, name, value, errstr, errstr_size);
+    if (err == KRAFKA_ERR_NONE) {
+        size_t i = (size_t)(p - kr_props);
+        uint64_t bit = (uint64_t)1 << (i % 64);
+        if (value)
+            conf->user_set[i / 64] |= bit;
+        else
+            conf->user_set[i / 64] &= ~bit;
+    }
+    return err;
+}
+
+bool kr_conf_is_set(const struct krafka_conf *conf, const char *name)
+{
+    const struct kr_prop *p = kr_prop_find(name);
+    if (!p)
+        return false;
+    size_t i = (size_t)(p - kr_props);
+    return (conf->user_set[i / 64] >> (i % 64)) & 1;
+}
+
+void kr_conf_finalize(struct krafka_conf *conf, const char *role)
+{
+    if (strcmp(role, "producer") != 0 || !conf->enable_idempotence)
+        return;
+    conf->acks = -1;
+    if (conf->max_in_flight > 5)
+        conf->max_in_flight = 5;
 }
 
 krafka_err_t krafka_conf_get(const krafka_conf_t *conf, const char *name,
@@ -624,12 +651,14 @@ static krafka_err_t validate_global(const struct krafka_conf *c,
 static krafka_err_t validate_idempotence(const struct krafka_conf *c,
                                          char *errstr, size_t n)
 {
-    if (c->acks != -1)
+    /* Defaults that don't fit are adjusted by kr_conf_finalize(); only
+     * values the application chose are refused. */
+    if (c->acks != -1 && kr_conf_is_set(c, "acks"))
         return invalid(errstr, n,
                        "\"enable.idempotence\" requires \"acks\" to be "
                        "all (-1), not %d",
                        (int)c->acks);
-    if (c->max_in_flight > 5)
+    if (c->max_in_flight > 5 && kr_conf_is_set(c, "max.in.flight"))
         return invalid(errstr, n,
                        "\"enable.idempotence\" requires "
                        "\"max.in.flight.requests.per.connection\" <= 5, "

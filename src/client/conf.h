@@ -144,6 +144,10 @@ struct krafka_conf {
     bool check_crcs;
     bool enable_partition_eof;
 
+    /* Which properties the application set (bit = table index), so that
+     * defaults can give way where librdkafka adjusts them. */
+    uint64_t user_set[2];
+
     /* ---- set by typed setters, not by name ---- */
     krafka_log_cb log_cb; /* NULL: stderr */
     void *opaque;         /* borrowed */
@@ -163,6 +167,14 @@ void kr_conf_doc_markdown(struct kr_buf *out);
  * properties, and the name and default (as a string; NULL when the
  * property has none) of property @i, or NULL for @i out of range.
  * Static strings. Thread: any. */
+/* True when the application set property @name (or an alias). */
+bool kr_conf_is_set(const struct krafka_conf *conf, const char *name);
+
+/* Adjusts defaults the application did not set, as librdkafka does, on a
+ * handle's own copy after kr_conf_validate(): for an idempotent producer
+ * acks=all and max.in.flight.requests.per.connection at most 5. */
+void kr_conf_finalize(struct krafka_conf *conf, const char *role);
+
 size_t kr_conf_prop_cnt(void);
 const char *kr_conf_prop_name(size_t i);
 const char *kr_conf_prop_default(size_t i);

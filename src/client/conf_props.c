@@ -336,6 +336,8 @@ const struct kr_prop kr_props[] = {
 /* clang-format on */
 
 const size_t kr_props_cnt = sizeof kr_props / sizeof kr_props[0];
+_Static_assert(sizeof kr_props / sizeof kr_props[0] <= 128,
+               "struct krafka_conf.user_set has 128 bits");
 
 const struct kr_prop *kr_prop_find(const char *name)
 {

@@ -748,10 +748,19 @@ START_TEST(validate_idempotence_needs_acks_all_five_in_flight_and_retries)
 {
     krafka_conf_t *c = valid_conf();
     set_ok(c, "enable.idempotence", "true");
+    /* Defaults give way, as in librdkafka: finalize adjusts them. */
+    ck_assert_int_eq(validate(c, "producer"), KRAFKA_ERR_NONE);
+    krafka_conf_t *f = krafka_conf_dup(c);
+    kr_conf_finalize(f, "producer");
+    ck_assert_int_eq(f->max_in_flight, 5);
+    ck_assert_int_eq(f->acks, -1);
+    krafka_conf_destroy(f);
+    /* Values the application chose are refused. */
+    set_ok(c, "max.in.flight", "6");
     ck_assert_int_eq(validate(c, "producer"), KRAFKA_ERR_LOCAL_INVALID_CONF);
     ck_assert_str_eq(errstr, "\"enable.idempotence\" requires "
                              "\"max.in.flight.requests.per.connection\" <= "
-                             "5, not 1000000");
+                             "5, not 6");
     set_ok(c, "max.in.flight", "5");
     ck_assert_int_eq(validate(c, "producer"), KRAFKA_ERR_NONE);
     set_ok(c, "acks", "1");
