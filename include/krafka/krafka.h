@@ -14,6 +14,7 @@
 #include "krafka/partitioner.h"
 #include "krafka/conf.h"
 #include "krafka/admin.h"
+#include "krafka/producer.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -532,10 +532,24 @@ bool kr_conf_is_set(const struct krafka_conf *conf, const char *name)
     return (conf->user_set[i / 64] >> (i % 64)) & 1;
 }
 
+/* Idempotence on by default gives way to an explicit acks != all,
+ * max.in.flight > 5 or retries=0, as in the Java client. */
+static bool idempotence_conflict(const struct krafka_conf *c)
+{
+    return (c->acks != -1 && kr_conf_is_set(c, "acks")) ||
+           (c->max_in_flight > 5 && kr_conf_is_set(c, "max.in.flight")) ||
+           (c->retries < 1 && kr_conf_is_set(c, "retries"));
+}
+
 void kr_conf_finalize(struct krafka_conf *conf, const char *role)
 {
     if (strcmp(role, "producer") != 0 || !conf->enable_idempotence)
         return;
+    if (!kr_conf_is_set(conf, "enable.idempotence") &&
+        idempotence_conflict(conf)) {
+        conf->enable_idempotence = false;
+        return;
+    }
     conf->acks = -1;
     if (conf->max_in_flight > 5)
         conf->max_in_flight = 5;
@@ -566,6 +580,23 @@ void krafka_conf_set_log_cb(krafka_conf_t *conf, krafka_log_cb cb)
 {
     if (conf)
         conf->log_cb = cb;
+}
+
+void krafka_conf_set_dr_cb(krafka_conf_t *conf, krafka_dr_cb cb)
+{
+    if (conf)
+        conf->dr_cb = cb;
+}
+
+void krafka_conf_set_interceptors(krafka_conf_t *conf,
+                                  krafka_on_send_cb on_send,
+                                  krafka_on_ack_cb on_ack, void *ic_opaque)
+{
+    if (!conf)
+        return;
+    conf->on_send = on_send;
+    conf->on_ack = on_ack;
+    conf->ic_opaque = ic_opaque;
 }
 
 void krafka_conf_set_opaque(krafka_conf_t *conf, void *opaque)
@@ -675,7 +706,7 @@ static krafka_err_t validate_idempotence(const struct krafka_conf *c,
 static krafka_err_t validate_producer(const struct krafka_conf *c,
                                       char *errstr, size_t n)
 {
-    if (c->enable_idempotence) {
+    if (c->enable_idempotence && kr_conf_is_set(c, "enable.idempotence")) {
         krafka_err_t err = validate_idempotence(c, errstr, n);
         if (err)
             return err;

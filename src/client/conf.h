@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "krafka/conf.h"
+#include "krafka/producer.h"
 #include "util/buf.h"
 
 enum kr_security_protocol {
@@ -120,6 +121,9 @@ struct krafka_conf {
     int partitioner;                 /* enum kr_partitioner_type */
     int32_t sticky_partitioning_linger_ms;
     bool enable_idempotence;
+    bool dr_only_error;              /* delivery.report.only.error */
+    int32_t max_block_ms;
+    int32_t close_timeout_ms;
 
     /* ---- consumer ---- */
     char *group_id;
@@ -150,6 +154,10 @@ struct krafka_conf {
 
     /* ---- set by typed setters, not by name ---- */
     krafka_log_cb log_cb; /* NULL: stderr */
+    krafka_dr_cb dr_cb;   /* NULL: no delivery reports */
+    krafka_on_send_cb on_send;
+    krafka_on_ack_cb on_ack;
+    void *ic_opaque;      /* borrowed, for the interceptors */
     void *opaque;         /* borrowed */
 };
 

@@ -260,9 +260,24 @@ const struct kr_prop kr_props[] = {
      .min = 0, .max = 900000, .def = "10",
      .desc = "How long keyless records stick to one partition"},
     {.name = "enable.idempotence", BOOL(enable_idempotence), PRODUCER,
+     .def = "true",
+     .desc = "Exactly-once, in-order delivery per partition (KIP-98). On "
+             "by default, as in the Java client: then acks=all and at most "
+             "5 requests in flight; if the application sets acks or "
+             "max.in.flight to values idempotence can't use without setting "
+             "this property, idempotence is turned off"},
+    {.name = "delivery.report.only.error", BOOL(dr_only_error), PRODUCER,
      .def = "false",
-     .desc = "Exactly-once, in-order delivery per partition (KIP-98); "
-             "needs acks=all"},
+     .desc = "Report only records that failed to the delivery report "
+             "callback"},
+    {.name = "max.block.ms", I32(max_block_ms), PRODUCER, .min = 0,
+     .max = 300000, .def = "0",
+     .desc = "How long send() waits for room when the queue is full; 0: "
+             "fail at once with LOCAL_QUEUE_FULL (as librdkafka)"},
+    {.name = "close.timeout.ms", I32(close_timeout_ms), PRODUCER, .min = 0,
+     .max = 3600000, .def = "30000",
+     .desc = "How long destroy() flushes before failing what is left "
+             "(libkrafka)"},
 
     /* ---- consumer ---- */
     {.name = "group.id", STR(group_id), CONSUMER,

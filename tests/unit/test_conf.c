@@ -117,7 +117,7 @@ START_TEST(new_applies_the_documented_producer_and_consumer_defaults)
     ck_assert_int_eq(c->message_timeout_ms, 300000);
     ck_assert_int_eq(c->partitioner, KR_PARTITIONER_MURMUR2_RANDOM);
     ck_assert_int_eq(c->sticky_partitioning_linger_ms, 10);
-    ck_assert(!c->enable_idempotence);
+    ck_assert(c->enable_idempotence);
     ck_assert_ptr_null(c->group_id);
     ck_assert_ptr_null(c->group_instance_id);
     ck_assert_ptr_null(c->client_rack);
