@@ -860,8 +860,8 @@ int main(void)
     tcase_add_loop_test(
         stream, every_record_is_reported_once_and_read_back_identical_in_order,
         0, 15);
-    tcase_add_test(stream,
-                   eight_threads_producing_at_once_are_all_reported_and_read_back);
+    tcase_add_test(
+        stream, eight_threads_producing_at_once_are_all_reported_and_read_back);
     suite_add_tcase(s, stream);
     TCase *api = tcase_create("api");
     tcase_set_timeout(api, 90);
@@ -876,14 +876,14 @@ int main(void)
     tcase_set_timeout(errs, 90);
     tcase_add_test(errs, full_queue_refuses_at_once_and_loses_nothing_else);
     tcase_add_test(errs, record_above_message_max_bytes_is_refused_at_send);
-    tcase_add_test(errs,
-                   partition_beyond_the_topic_count_fails_with_unknown_partition);
+    tcase_add_test(
+        errs, partition_beyond_the_topic_count_fails_with_unknown_partition);
     tcase_add_test(errs,
                    absent_topic_fails_within_message_timeout_naming_the_topic);
-    tcase_add_test(errs,
-                   wrong_sasl_password_fails_records_with_authentication_reports);
-    tcase_add_test(errs,
-                   topic_deleted_mid_stream_fails_later_records_and_reports_each);
+    tcase_add_test(
+        errs, wrong_sasl_password_fails_records_with_authentication_reports);
+    tcase_add_test(
+        errs, topic_deleted_mid_stream_fails_later_records_and_reports_each);
     suite_add_tcase(s, errs);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
