@@ -630,7 +630,8 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     if (c->next_corr < 0)
         c->next_corr = 0;
     r->off = 0;
-    kr_buf_init(&r->frame, (size_t)c->conf->message_max_bytes + 65536);
+    /* Headers and names besides the message.max.bytes of records. */
+    kr_buf_init(&r->frame, (size_t)c->conf->message_max_bytes + (1 << 20));
     krafka_err_t err = kr_request_write(&r->frame, r->api, v, r->corr,
                                         c->conf->client_id, r->msg);
     if (err != KRAFKA_ERR_NONE) {

@@ -33,6 +33,7 @@ struct builder {
     int32_t broker;
     struct kr_pbatch **batches; /* owned */
     int32_t cnt, cap;
+    size_t bytes;               /* sum of the batches' sizes */
 };
 
 static void sender_timer_cb(struct kr_loop *l, struct kr_timer *t);
@@ -341,12 +342,15 @@ static void produce_done(struct kr_client *c, struct kr_req *r,
 
 /* ---- building requests ---- */
 
+/* Adds @b to a request for @broker with room for it: a request carries at
+ * most message.max.bytes of batches (librdkafka's meaning). */
 static bool builder_add(struct builder **bs, int32_t *n, int32_t broker,
-                        struct kr_pbatch *b)
+                        struct kr_pbatch *b, size_t max)
 {
     struct builder *bl = NULL;
     for (int32_t i = 0; i < *n && !bl; i++)
-        if ((*bs)[i].broker == broker)
+        if ((*bs)[i].broker == broker &&
+            ((*bs)[i].bytes + b->buf.len <= max || (*bs)[i].cnt == 0))
             bl = &(*bs)[i];
     if (!bl) {
         struct builder *nb = realloc(*bs, (size_t)(*n + 1) * sizeof *nb);
@@ -365,6 +369,7 @@ static bool builder_add(struct builder **bs, int32_t *n, int32_t broker,
         bl->cap = cap;
     }
     bl->batches[bl->cnt++] = b;
+    bl->bytes += b->buf.len;
     return true;
 }
 
@@ -553,7 +558,8 @@ static void route_batch(struct krafka_producer *p, struct pass *ps,
     krafka_err_t err = kr_md_leader(p->c, b->part->topic->name, b->part->id,
                                     &leader, &epoch);
     if (err != KRAFKA_ERR_NONE ||
-        !builder_add(&ps->bs, &ps->nb, leader, b)) {
+        !builder_add(&ps->bs, &ps->nb, leader, b,
+                     (size_t)p->conf->message_max_bytes)) {
         kr_md_refresh(p->c, "no leader for a ready batch");
         requeue(b->part, b);
         int64_t t = ps->now + (int64_t)p->conf->retry_backoff_ms * 1000;
