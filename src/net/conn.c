@@ -736,7 +736,11 @@ static void conn_io_cb(struct kr_loop *l, struct kr_watch *w, uint32_t ev)
     uint32_t gen = conn->gen;
     if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP))
         on_readable(conn);
-    if (conn->gen == gen && (ev & EPOLLOUT) && kr_conn_flush(conn))
+    if (conn->gen != gen)
+        return;
+    /* Pumped after reading too: responses free in-flight slots for the
+     * requests waiting behind max.in.flight.requests.per.connection. */
+    if (!(ev & EPOLLOUT) || kr_conn_flush(conn))
         pump(conn);
 }
 
