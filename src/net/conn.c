@@ -46,6 +46,12 @@ struct kr_conn *kr_conn_new(struct kr_broker *b, enum kr_lane lane)
                     READ_CHUNK);
     kr_arena_init(&conn->arena, KR_ARENA_MAX_DEFAULT);
     kr_buf_init(&conn->sasl_out, 1 << 16);
+    /* Seeded per connection and process: unseeded rand() gave every
+     * process the same jitter, so clients reconnected in lockstep. */
+    uint64_t now = (uint64_t)kr_now_us();
+    conn->jitter_seed = (unsigned)(now ^ (now >> 32) ^
+                                   ((uint64_t)getpid() << 16) ^
+                                   (uint64_t)(uintptr_t)conn);
     return conn;
 }
 
@@ -140,7 +146,8 @@ static int32_t next_backoff_ms(struct kr_conn *conn)
     /* Jitter -20%..+20% so clients don't reconnect in lockstep. */
     int64_t span = b * 2 / 5;
     if (span > 0)
-        b = b - b / 5 + (int64_t)((unsigned)rand() % (unsigned)(span + 1));
+        b = b - b / 5 + (int64_t)((unsigned)rand_r(&conn->jitter_seed) %
+                                  (unsigned)(span + 1));
     return (int32_t)(b < 1 ? 1 : b);
 }
 
@@ -630,7 +637,8 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     if (c->next_corr < 0)
         c->next_corr = 0;
     r->off = 0;
-    kr_buf_init(&r->frame, (size_t)c->conf->message_max_bytes + 65536);
+    /* Headers and names besides the message.max.bytes of records. */
+    kr_buf_init(&r->frame, (size_t)c->conf->message_max_bytes + (1 << 20));
     krafka_err_t err = kr_request_write(&r->frame, r->api, v, r->corr,
                                         c->conf->client_id, r->msg);
     if (err != KRAFKA_ERR_NONE) {
@@ -748,7 +756,11 @@ static void conn_io_cb(struct kr_loop *l, struct kr_watch *w, uint32_t ev)
     uint32_t gen = conn->gen;
     if (ev & (EPOLLIN | EPOLLERR | EPOLLHUP))
         on_readable(conn);
-    if (conn->gen == gen && (ev & EPOLLOUT) && kr_conn_flush(conn))
+    if (conn->gen != gen)
+        return;
+    /* Pumped after reading too: responses free in-flight slots for the
+     * requests waiting behind max.in.flight.requests.per.connection. */
+    if (!(ev & EPOLLOUT) || kr_conn_flush(conn))
         pump(conn);
 }
 

@@ -65,6 +65,7 @@ struct kr_conn {
 
     int failures;             /* consecutive failed attempts */
     int32_t backoff_ms;       /* the last backoff chosen */
+    unsigned jitter_seed;     /* rand_r() state of the backoff jitter */
     int64_t next_connect_us;  /* not before; 0: any time */
     int64_t connect_start_us; /* this attempt's start */
     int64_t ready_us;         /* connect start -> UP of the last attempt */
