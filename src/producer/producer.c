@@ -87,6 +87,7 @@ static void topic_set_parts(struct kr_ptopic *t, int32_t n)
                 kr_ppart_init(&parts[i], t, i);
             t->parts = parts;
             atomic_store(&t->partition_cnt, n);
+            atomic_store(&t->direct, t->pending == NULL);
         }
     }
     pthread_mutex_unlock(&t->lock);
@@ -109,6 +110,7 @@ static struct kr_ptopic *topic_new(const char *name)
         return NULL;
     }
     atomic_init(&t->partition_cnt, -1);
+    atomic_init(&t->direct, false);
     pthread_mutex_init(&t->lock, NULL);
     kr_sticky_init(&t->sticky);
     t->first_seen_us = kr_now_us();
@@ -251,7 +253,7 @@ static krafka_err_t park(struct krafka_producer *p, struct kr_ptopic *t,
     if (!pd)
         return KRAFKA_ERR_LOCAL_NOMEM;
     pthread_mutex_lock(&t->lock);
-    *parked = atomic_load(&t->partition_cnt) < 0;
+    *parked = !atomic_load(&t->direct);
     if (*parked) {
         if (t->pending_tail)
             t->pending_tail->next = pd;
@@ -342,16 +344,23 @@ int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t)
             return expire_parked(p, t);
         topic_set_parts(t, n);
     }
-    pthread_mutex_lock(&t->lock);
-    struct kr_pending *pd = t->pending;
-    t->pending = t->pending_tail = NULL;
-    pthread_mutex_unlock(&t->lock);
-    while (pd) {
-        struct kr_pending *next = pd->next;
-        unpark_one(p, t, pd);
-        pd = next;
+    /* Records parked while these are placed queue behind them; send()
+     * places records itself only once the queue is found empty. */
+    for (;;) {
+        pthread_mutex_lock(&t->lock);
+        struct kr_pending *pd = t->pending;
+        t->pending = t->pending_tail = NULL;
+        if (!pd)
+            atomic_store(&t->direct, true);
+        pthread_mutex_unlock(&t->lock);
+        if (!pd)
+            return INT64_MAX;
+        while (pd) {
+            struct kr_pending *next = pd->next;
+            unpark_one(p, t, pd);
+            pd = next;
+        }
     }
-    return INT64_MAX;
 }
 
 void kr_producer_purge_parked(struct krafka_producer *p)
@@ -445,7 +454,7 @@ static krafka_err_t send_rec(struct krafka_producer *p,
     if ((err = reserve(p, (int64_t)size)) != KRAFKA_ERR_NONE)
         return err;
     bool parked = false;
-    if (atomic_load(&t->partition_cnt) < 0)
+    if (!atomic_load(&t->direct))
         err = park(p, t, &r, &parked);
     if (err == KRAFKA_ERR_NONE && !parked)
         err = place(p, t, &r);

@@ -97,6 +97,10 @@ struct kr_ptopic {
     struct kr_ppart *parts;      /* owned array, set once */
     pthread_mutex_t lock;        /* guards pending */
     struct kr_pending *pending, *pending_tail;
+    /* Set (under lock) once the partitions are known and nothing is
+     * parked: only then may send() place records itself; until then they
+     * queue behind the parked ones, which keeps their order. */
+    atomic_bool direct;
     int64_t first_seen_us;
     struct kr_sticky sticky;     /* keyless records' partition (KIP-480) */
 };
