@@ -41,9 +41,11 @@ static bool connect_any(struct kt_conn *c, const char *bootstrap)
 {
     const char *p = bootstrap;
     while (p && *p) {
-        if (kt_connect(c, p) == KRAFKA_ERR_NONE)
+        krafka_err_t err = kt_connect(c, p); /* the first address of p */
+        if (err == KRAFKA_ERR_NONE)
             return true;
-        kt_close(c);
+        if (err == KRAFKA_ERR_LOCAL_TRANSPORT) /* c was set up */
+            kt_close(c);
         p = strchr(p, ',');
         if (p)
             p++;
@@ -110,12 +112,14 @@ static krafka_err_t leader_open(struct ku_leader *l, const char *bootstrap,
     while (now_ms() < deadline) {
         if (find_leader(bootstrap, topic, partition, addr, sizeof addr,
                         &l->topic_id)) {
-            if (kt_connect(&l->conn, addr) == KRAFKA_ERR_NONE) {
+            krafka_err_t err = kt_connect(&l->conn, addr);
+            if (err == KRAFKA_ERR_NONE) {
                 l->open = true;
                 kt_broker_ranges(&l->conn, l->ranges);
                 return KRAFKA_ERR_NONE;
             }
-            kt_close(&l->conn);
+            if (err == KRAFKA_ERR_LOCAL_TRANSPORT) /* conn was set up */
+                kt_close(&l->conn);
         }
         usleep(200 * 1000);
     }

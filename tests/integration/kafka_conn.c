@@ -52,12 +52,16 @@ static int connect_addr(const char *host, const char *port)
 krafka_err_t kt_connect(struct kt_conn *c, const char *bootstrap)
 {
     char host[256], port[16];
-    const char *colon = strrchr(bootstrap, ':');
     const char *comma = strchr(bootstrap, ',');
-    if (!colon || (comma && comma < colon))
+    size_t len = comma ? (size_t)(comma - bootstrap) : strlen(bootstrap);
+    const char *colon = NULL; /* the last ':' of the first address */
+    for (const char *p = bootstrap; p < bootstrap + len; p++)
+        if (*p == ':')
+            colon = p;
+    if (!colon)
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     size_t hl = (size_t)(colon - bootstrap);
-    size_t pl = comma ? (size_t)(comma - colon - 1) : strlen(colon + 1);
+    size_t pl = len - hl - 1;
     if (hl >= sizeof host || pl >= sizeof port)
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     memcpy(host, bootstrap, hl);

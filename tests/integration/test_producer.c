@@ -217,7 +217,7 @@ START_TEST(keyed_records_land_on_the_java_murmur2_partition)
     pu_assert_reports(&t, true);
     struct pu_verdict v;
     pu_verify(boot(), topic, parts, &t, true, 0, -1, NULL, 60000, &v);
-    pu_assert_clean(&v, n, "murmur2");
+    pu_assert_clean(&v, n, topic);
     check_partitions_by_key(topic, parts);
     check_java_keys(p, topic, parts);
     krafka_producer_destroy(p);
@@ -852,37 +852,54 @@ START_TEST(eight_threads_producing_at_once_are_all_reported_and_read_back)
 }
 END_TEST
 
+/* KP_ONLY=<part of a test name> runs only the matching tests. */
+static bool wanted(const char *name)
+{
+    const char *only = getenv("KP_ONLY");
+    return !only || strstr(name, only);
+}
+#define ADD(tc, fn)                                                            \
+    do {                                                                       \
+        if (wanted(#fn))                                                       \
+            tcase_add_test(tc, fn);                                            \
+    } while (0)
+#define ADD_LOOP(tc, fn, from, to)                                             \
+    do {                                                                       \
+        if (wanted(#fn))                                                       \
+            tcase_add_loop_test(tc, fn, from, to);                             \
+    } while (0)
+
 int main(void)
 {
     Suite *s = suite_create("producer");
     TCase *stream = tcase_create("stream");
     tcase_set_timeout(stream, 300);
-    tcase_add_loop_test(
+    ADD_LOOP(
         stream, every_record_is_reported_once_and_read_back_identical_in_order,
         0, 15);
-    tcase_add_test(
+    ADD(
         stream, eight_threads_producing_at_once_are_all_reported_and_read_back);
     suite_add_tcase(s, stream);
     TCase *api = tcase_create("api");
     tcase_set_timeout(api, 90);
-    tcase_add_test(api, keyed_records_land_on_the_java_murmur2_partition);
-    tcase_add_test(api, send_sync_returns_the_offset_and_gives_no_report);
-    tcase_add_test(api, flush_sends_at_once_despite_linger);
-    tcase_add_test(api, flush_times_out_when_records_cannot_be_delivered);
-    tcase_add_test(api, purging_the_queue_reports_each_record_as_purged);
-    tcase_add_test(api, interceptors_add_a_header_on_send_and_see_every_ack);
+    ADD(api, keyed_records_land_on_the_java_murmur2_partition);
+    ADD(api, send_sync_returns_the_offset_and_gives_no_report);
+    ADD(api, flush_sends_at_once_despite_linger);
+    ADD(api, flush_times_out_when_records_cannot_be_delivered);
+    ADD(api, purging_the_queue_reports_each_record_as_purged);
+    ADD(api, interceptors_add_a_header_on_send_and_see_every_ack);
     suite_add_tcase(s, api);
     TCase *errs = tcase_create("errors");
     tcase_set_timeout(errs, 90);
-    tcase_add_test(errs, full_queue_refuses_at_once_and_loses_nothing_else);
-    tcase_add_test(errs, record_above_message_max_bytes_is_refused_at_send);
-    tcase_add_test(
+    ADD(errs, full_queue_refuses_at_once_and_loses_nothing_else);
+    ADD(errs, record_above_message_max_bytes_is_refused_at_send);
+    ADD(
         errs, partition_beyond_the_topic_count_fails_with_unknown_partition);
-    tcase_add_test(errs,
+    ADD(errs,
                    absent_topic_fails_within_message_timeout_naming_the_topic);
-    tcase_add_test(
+    ADD(
         errs, wrong_sasl_password_fails_records_with_authentication_reports);
-    tcase_add_test(
+    ADD(
         errs, topic_deleted_mid_stream_fails_later_records_and_reports_each);
     suite_add_tcase(s, errs);
     SRunner *sr = srunner_create(s);
