@@ -552,7 +552,7 @@ static struct kr_pbatch *part_pass(struct krafka_producer *p,
 }
 
 static void route_batch(struct krafka_producer *p, struct pass *ps,
-                        struct kr_pbatch *b)
+                        struct kr_pbatch *b, struct kr_pbatch **expired)
 {
     int32_t leader = -1, epoch;
     krafka_err_t err = kr_md_leader(p->c, b->part->topic->name, b->part->id,
@@ -560,6 +560,13 @@ static void route_batch(struct krafka_producer *p, struct pass *ps,
     if (err != KRAFKA_ERR_NONE ||
         !builder_add(&ps->bs, &ps->nb, leader, b,
                      (size_t)p->conf->message_max_bytes)) {
+        /* expire() spares a batch sent before (its retry decides), but
+         * with no leader there is no retry: it times out here. */
+        if (ps->now >= b->deadline_us) {
+            b->next = *expired;
+            *expired = b;
+            return;
+        }
         kr_md_refresh(p->c, "no leader for a ready batch");
         requeue(b->part, b);
         int64_t t = ps->now + (int64_t)p->conf->retry_backoff_ms * 1000;
@@ -575,7 +582,7 @@ static void topic_pass(struct krafka_producer *p, struct kr_ptopic *t,
     for (int i = 0; i < n; i++) {
         struct kr_pbatch *b = part_pass(p, &t->parts[i], ps, expired);
         if (b)
-            route_batch(p, ps, b);
+            route_batch(p, ps, b, expired);
     }
 }
 
