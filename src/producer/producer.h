@@ -150,6 +150,8 @@ struct krafka_producer {
     bool pid_inflight;
     int64_t pid_retry_us;
     struct produce_req *reqs;        /* ProduceRequests in flight */
+    bool sender_running;             /* in sender_run() (reentrancy) */
+    bool sender_again;               /* a nested run was asked for */
 };
 
 /* accum.c (any thread unless noted) */

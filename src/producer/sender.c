@@ -599,7 +599,7 @@ static void fail_expired(struct krafka_producer *p, struct kr_pbatch *b)
     }
 }
 
-static void sender_run(struct krafka_producer *p)
+static void sender_pass(struct krafka_producer *p)
 {
     struct pass ps = {.now = kr_now_us(), .next = INT64_MAX,
                       .flushing = atomic_load(&p->flushing) > 0,
@@ -623,6 +623,26 @@ static void sender_run(struct krafka_producer *p)
         kr_timer_at(&p->c->loop, &p->sender_timer, ps.next);
     else
         kr_timer_stop(&p->c->loop, &p->sender_timer);
+}
+
+/* A pass can complete requests at once (acks=0 ends when written, a
+ * request to an unknown broker fails at once) and their completion runs
+ * the sender again: that nested pass would send a partition's next batch
+ * before the outer pass has sent the batch it already took, reordering
+ * the log. So a nested call only asks the running pass to go round again.
+ * Thread: io. */
+static void sender_run(struct krafka_producer *p)
+{
+    if (p->sender_running) {
+        p->sender_again = true;
+        return;
+    }
+    p->sender_running = true;
+    do {
+        p->sender_again = false;
+        sender_pass(p);
+    } while (p->sender_again);
+    p->sender_running = false;
 }
 
 static void sender_timer_cb(struct kr_loop *l, struct kr_timer *t)
