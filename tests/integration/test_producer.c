@@ -119,10 +119,10 @@ START_TEST(every_record_is_reported_once_and_read_back_identical_in_order)
 {
     int codec = _i / 3, acks_i = _i % 3;
     size_t n = pu_env_size("KP_RECORDS", 200000);
-    char topic[128], label[64];
-    snprintf(label, sizeof label, "%s acks=%s", codecs[codec],
-             acks_values[acks_i]);
+    char topic[128], label[200];
     new_topic(topic, sizeof topic, "p-stream", 3);
+    snprintf(label, sizeof label, "%s acks=%s (%s)", codecs[codec],
+             acks_values[acks_i], topic);
     struct pu_track t;
     pu_track_init(&t, topic, n, pu_base_ts());
     krafka_producer_t *p =
