@@ -103,8 +103,11 @@ static void track_outcome(struct pu_track *t, size_t seq,
         return;
     }
     t->ok++;
-    if (t->check_ts && dr->timestamp != t->base_ts + (int64_t)seq)
-        t->bad_ts++;
+    if (t->check_ts && dr->timestamp != t->base_ts + (int64_t)seq &&
+        !t->bad_ts++) {
+        t->ts_seq = (int64_t)seq;
+        t->ts_got = dr->timestamp;
+    }
 }
 
 void pu_dr_cb(krafka_producer_t *p, const krafka_delivery_t *dr, void *opaque)
@@ -144,8 +147,10 @@ void pu_assert_reports(const struct pu_track *t, bool want_ok)
     ck_assert_msg(!want_ok || t->failed == 0,
                   "%zu of %zu records failed; first: %s: %s", t->failed, t->n,
                   krafka_err2name(t->first_err), t->first_errstr);
-    ck_assert_msg(t->bad_ts == 0, "%zu reports with another timestamp",
-                  t->bad_ts);
+    ck_assert_msg(t->bad_ts == 0, "%zu reports with another timestamp; "
+                  "the first: seq %lld at base + %lld",
+                  t->bad_ts, (long long)t->ts_seq,
+                  (long long)(t->ts_got - t->base_ts));
 }
 
 void pu_send_range(krafka_producer_t *p, struct pu_track *t, int32_t partition,

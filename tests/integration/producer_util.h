@@ -51,6 +51,7 @@ struct pu_track {
     int32_t *partition;
     int64_t *offset;
     size_t total, ok, failed, dups, bad_opaque, bad_topic, bad_ts;
+    int64_t ts_seq, ts_got; /* the first report with another one */
     krafka_err_t first_err;
     char first_errstr[256];
 };
