@@ -572,6 +572,12 @@ static void topic_pass(struct krafka_producer *p, struct kr_ptopic *t,
                        struct pass *ps, struct kr_pbatch **expired)
 {
     int n = atomic_load(&t->partition_cnt);
+    if (n < 0) { /* records parked for metadata may expire */
+        int64_t at = kr_producer_unpark(p, t);
+        if (at < ps->next)
+            ps->next = at;
+        return;
+    }
     for (int i = 0; i < n; i++) {
         struct kr_pbatch *b = part_pass(p, &t->parts[i], ps, expired);
         if (b)
