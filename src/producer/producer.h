@@ -27,6 +27,8 @@
 #include "producer/partitioner.h"
 #include "protocol/record_batch.h"
 
+#define KR_BUF_POOL_MAX 16
+
 struct kr_sync;     /* a send_sync() waiter */
 struct produce_req; /* a ProduceRequest in flight (sender.c) */
 
@@ -92,6 +94,7 @@ struct kr_pending {
 };
 
 struct kr_ptopic {
+    struct krafka_producer *p;   /* borrowed: the owner */
     char *name;                  /* owned */
     atomic_int partition_cnt;    /* -1 until the metadata is known */
     struct kr_ppart *parts;      /* owned array, set once */
@@ -137,6 +140,10 @@ struct krafka_producer {
     struct kr_dr *dr_head, *dr_tail;
 
     atomic_int flushing;             /* flush() calls in progress */
+    /* Wall clock minus monotonic clock, refreshed by the sender each
+     * second: a record's CreateTime costs no second clock read. */
+    atomic_int_fast64_t wall_offset_us;
+    int64_t wall_offset_at_us;       /* I/O thread: last refresh */
     atomic_int_fast64_t wake_at_us;  /* sender timer asked by senders */
 
     /* I/O thread only. */
@@ -146,6 +153,12 @@ struct krafka_producer {
     bool pid_inflight;
     int64_t pid_retry_us;
     struct produce_req *reqs;        /* ProduceRequests in flight */
+
+    /* Buffers of delivered batches, reused by new ones: no page faults
+     * and no growth copies on the hot path. */
+    pthread_mutex_t pool_lock;
+    struct kr_buf pool[KR_BUF_POOL_MAX];
+    int pool_cnt;
 };
 
 /* accum.c (any thread unless noted) */
@@ -201,6 +214,8 @@ void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight);
 int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t);
 /* Thread: io. Fails every parked record (purge, destroy). */
 void kr_producer_purge_parked(struct krafka_producer *p);
+/* Recomputes wall_offset_us. Thread: any. */
+void kr_producer_wall_sync(struct krafka_producer *p);
 /* Releases the accounting of @n records of @bytes bytes. */
 void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes);
 

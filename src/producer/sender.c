@@ -606,6 +606,10 @@ static void sender_run(struct krafka_producer *p)
                                   p->producer_id >= 0};
     if (!ps.can_send)
         init_pid(p);
+    if (ps.now - p->wall_offset_at_us > 1000000) {
+        kr_producer_wall_sync(p);
+        p->wall_offset_at_us = ps.now;
+    }
     atomic_store(&p->wake_at_us, INT64_MAX);
     struct kr_pbatch *expired = NULL;
     pthread_rwlock_rdlock(&p->topics_lock);
