@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "client_util.h"
+#include "conformance.h"
 
 #define THREADS 8
 #define PER_THREAD 20000
@@ -99,10 +100,5 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, eight_threads_each_record_reported_once);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed_cnt = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed_cnt ? 1 : 0;
+    return kt_run_suite(s);
 }
