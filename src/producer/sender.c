@@ -250,10 +250,22 @@ static void partition_result(struct krafka_producer *p, struct kr_pbatch *b,
         batch_ok(p, b, err == KRAFKA_ERR_NONE ? pr : NULL);
         return;
     }
-    char msg[300];
-    snprintf(msg, sizeof msg, "%s: %.*s", krafka_err2str(err),
-             pr->ErrorMessage.len > 0 ? (int)pr->ErrorMessage.len : 0,
-             pr->ErrorMessage.len > 0 ? pr->ErrorMessage.ptr : "");
+    char msg[400];
+    int n = snprintf(msg, sizeof msg, "%s: %.*s", krafka_err2str(err),
+                     pr->ErrorMessage.len > 0 ? (int)pr->ErrorMessage.len : 0,
+                     pr->ErrorMessage.len > 0 ? pr->ErrorMessage.ptr : "");
+    /* The first per-record error (RecordErrors, v8+, KIP-467). */
+    if (pr->RecordErrorsCnt > 0 && n > 0 && (size_t)n < sizeof msg) {
+        const struct kr_BatchIndexAndErrorMessage *re = &pr->RecordErrors[0];
+        snprintf(msg + n, sizeof msg - (size_t)n, " (record %d: %.*s)",
+                 (int)re->BatchIndex,
+                 re->BatchIndexErrorMessage.len > 0
+                     ? (int)re->BatchIndexErrorMessage.len
+                     : 0,
+                 re->BatchIndexErrorMessage.len > 0
+                     ? re->BatchIndexErrorMessage.ptr
+                     : "");
+    }
     batch_error(p, b, err, msg);
 }
 
