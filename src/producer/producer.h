@@ -53,6 +53,7 @@ struct kr_pbatch {
     int64_t first_us;        /* first record appended (linger) */
     int64_t deadline_us;     /* oldest record + message.timeout.ms */
     int32_t base_seq;        /* -1 until first sent (idempotence) */
+    int64_t pid;             /* producer id it was stamped with */
     int16_t epoch;           /* producer epoch it was sent with */
     int attempts;            /* sends so far */
     int64_t retry_at_us;     /* not before (retry backoff) */

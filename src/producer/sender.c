@@ -388,10 +388,14 @@ static bool builder_add(struct builder **bs, int32_t *n, int32_t broker,
 /* Gives a batch its producer id and sequence when first sent. */
 static void stamp(struct krafka_producer *p, struct kr_pbatch *b)
 {
-    if (!p->conf->enable_idempotence || b->base_seq >= 0)
+    /* Stamped already, unless the producer id changed since (reset). */
+    if (!p->conf->enable_idempotence ||
+        (b->base_seq >= 0 && b->pid == p->producer_id &&
+         b->epoch == p->producer_epoch))
         return;
     struct kr_ppart *pp = b->part;
     b->base_seq = pp->next_seq;
+    b->pid = p->producer_id;
     b->epoch = p->producer_epoch;
     pp->next_seq += b->cnt;
     kr_batch_set_producer(b->buf.data, b->buf.len, p->producer_id,
