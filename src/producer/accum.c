@@ -19,11 +19,44 @@ void kr_ppart_init(struct kr_ppart *pp, struct kr_ptopic *t, int32_t id)
     kr_batch_writer_init(&pp->w);
 }
 
+/* A batch buffer: a pooled one, or a new one sized for batch.size. */
+static void buf_get(struct krafka_producer *p, struct kr_buf *b)
+{
+    pthread_mutex_lock(&p->pool_lock);
+    bool pooled = p->pool_cnt > 0;
+    if (pooled)
+        *b = p->pool[--p->pool_cnt];
+    pthread_mutex_unlock(&p->pool_lock);
+    if (pooled) {
+        kr_buf_reset(b);
+        return;
+    }
+    /* One batch is at most message.max.bytes (the broker's limit too). */
+    kr_buf_init(b, (size_t)p->conf->message_max_bytes);
+    size_t want = (size_t)p->conf->batch_size + 1024;
+    kr_buf_reserve(b, want < b->max ? want : b->max);
+}
+
+static void buf_put(struct krafka_producer *p, struct kr_buf *b)
+{
+    bool kept = false;
+    if (b->cap <= 2 * ((size_t)p->conf->batch_size + 1024)) {
+        pthread_mutex_lock(&p->pool_lock);
+        if (p->pool_cnt < KR_BUF_POOL_MAX) {
+            p->pool[p->pool_cnt++] = *b;
+            kept = true;
+        }
+        pthread_mutex_unlock(&p->pool_lock);
+    }
+    if (!kept)
+        kr_buf_free(b);
+}
+
 void kr_pbatch_free(struct kr_pbatch *b)
 {
     if (!b)
         return;
-    kr_buf_free(&b->buf);
+    buf_put(b->part->topic->p, &b->buf);
     free(b->msgs);
     free(b);
 }
@@ -53,8 +86,7 @@ static struct kr_pbatch *batch_open(struct krafka_producer *p,
     b->deadline_us = p->conf->message_timeout_ms
                          ? now + (int64_t)p->conf->message_timeout_ms * 1000
                          : INT64_MAX;
-    /* One batch is at most message.max.bytes (the broker's limit too). */
-    kr_buf_init(&b->buf, (size_t)p->conf->message_max_bytes);
+    buf_get(p, &b->buf);
     struct kr_batch_params bp = KR_BATCH_PARAMS_INIT;
     bp.base_timestamp = ts;
     if (kr_batch_begin(&pp->w, &b->buf, &bp) != KRAFKA_ERR_NONE) {

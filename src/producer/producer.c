@@ -17,11 +17,13 @@
 /* Headers of one record, the application's plus the interceptor's. */
 #define MAX_HEADERS 256
 
-static int64_t wall_ms(void)
+void kr_producer_wall_sync(struct krafka_producer *p)
 {
     struct timespec ts;
+    int64_t mono = kr_now_us();
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    int64_t wall = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    atomic_store(&p->wall_offset_us, wall - mono);
 }
 
 /* ---- accounting ---- */
@@ -30,7 +32,7 @@ static krafka_err_t reserve(struct krafka_producer *p, int64_t bytes)
 {
     const struct krafka_conf *cf = p->conf;
     int64_t max_bytes = (int64_t)cf->queue_buffering_max_kbytes * 1024;
-    int64_t until = kr_now_us() + (int64_t)cf->max_block_ms * 1000;
+    int64_t until = 0; /* set when the first wait begins */
     for (;;) {
         int64_t n = atomic_fetch_add(&p->msg_cnt, 1) + 1;
         int64_t b = atomic_fetch_add(&p->msg_bytes, bytes) + bytes;
@@ -38,7 +40,11 @@ static krafka_err_t reserve(struct krafka_producer *p, int64_t bytes)
             return KRAFKA_ERR_NONE;
         atomic_fetch_sub(&p->msg_cnt, 1);
         atomic_fetch_sub(&p->msg_bytes, bytes);
-        if (cf->max_block_ms == 0 || kr_now_us() >= until)
+        if (cf->max_block_ms == 0)
+            return KRAFKA_ERR_LOCAL_QUEUE_FULL;
+        if (!until)
+            until = kr_now_us() + (int64_t)cf->max_block_ms * 1000;
+        else if (kr_now_us() >= until)
             return KRAFKA_ERR_LOCAL_QUEUE_FULL;
         pthread_mutex_lock(&p->room_lock);
         struct timespec ts;
@@ -102,13 +108,15 @@ static struct kr_ptopic *topic_find(struct krafka_producer *p,
     return NULL;
 }
 
-static struct kr_ptopic *topic_new(const char *name)
+static struct kr_ptopic *topic_new(struct krafka_producer *p,
+                                   const char *name)
 {
     struct kr_ptopic *t = calloc(1, sizeof *t);
     if (!t || !(t->name = strdup(name))) {
         free(t);
         return NULL;
     }
+    t->p = p;
     atomic_init(&t->partition_cnt, -1);
     atomic_init(&t->direct, false);
     pthread_mutex_init(&t->lock, NULL);
@@ -131,7 +139,7 @@ static struct kr_ptopic *topic_add(struct krafka_producer *p,
         p->topics = a;
         p->topic_cap = cap;
     }
-    if (!(t = topic_new(name)))
+    if (!(t = topic_new(p, name)))
         return NULL;
     p->topics[p->topic_cnt++] = t;
     return t;
@@ -443,11 +451,13 @@ static krafka_err_t send_rec(struct krafka_producer *p,
     size_t size = msg->key_len + msg->value_len + hbytes + 40;
     if (size + KR_BATCH_HEADER_LEN > (size_t)p->conf->message_max_bytes)
         return KRAFKA_ERR_LOCAL_MSG_SIZE_TOO_LARGE;
-    r.m = (struct kr_pmsg){.opaque = opaque,
-                           .timestamp = msg->timestamp ? msg->timestamp
-                                                       : wall_ms(),
-                           .enq_us = kr_now_us(), .size = (uint32_t)size,
-                           .sync = sync};
+    int64_t now = kr_now_us(); /* the one clock read per record */
+    r.m = (struct kr_pmsg){
+        .opaque = opaque,
+        .timestamp = msg->timestamp
+                         ? msg->timestamp
+                         : (now + atomic_load(&p->wall_offset_us)) / 1000,
+        .enq_us = now, .size = (uint32_t)size, .sync = sync};
     struct kr_ptopic *t = topic_get(p, msg->topic);
     if (!t)
         return KRAFKA_ERR_LOCAL_NOMEM;
@@ -628,6 +638,9 @@ static void producer_free(struct krafka_producer *p)
     for (size_t i = 0; i < p->topic_cnt; i++)
         topic_free(p->topics[i]);
     free(p->topics);
+    for (int i = 0; i < p->pool_cnt; i++)
+        kr_buf_free(&p->pool[i]);
+    pthread_mutex_destroy(&p->pool_lock);
     pthread_rwlock_destroy(&p->topics_lock);
     pthread_mutex_destroy(&p->room_lock);
     pthread_cond_destroy(&p->room_cond);
@@ -639,6 +652,7 @@ static void producer_free(struct krafka_producer *p)
 static void producer_locks_init(struct krafka_producer *p)
 {
     pthread_rwlock_init(&p->topics_lock, NULL);
+    pthread_mutex_init(&p->pool_lock, NULL);
     pthread_mutex_init(&p->room_lock, NULL);
     pthread_cond_init(&p->room_cond, NULL);
     pthread_mutex_init(&p->dr_lock, NULL);
@@ -671,6 +685,7 @@ krafka_err_t krafka_producer_new(krafka_producer_t **out,
                         (enum kr_partitioner_type)p->conf->partitioner, NULL,
                         NULL);
     kr_sender_init(p);
+    kr_producer_wall_sync(p);
     p->c->on_wake = kr_sender_wake;
     p->c->on_metadata = kr_sender_metadata;
     p->c->hook_arg = p;

@@ -27,6 +27,8 @@
 #include "producer/partitioner.h"
 #include "protocol/record_batch.h"
 
+#define KR_BUF_POOL_MAX 16
+
 struct kr_sync;     /* a send_sync() waiter */
 struct produce_req; /* a ProduceRequest in flight (sender.c) */
 
@@ -51,6 +53,7 @@ struct kr_pbatch {
     int64_t first_us;        /* first record appended (linger) */
     int64_t deadline_us;     /* oldest record + message.timeout.ms */
     int32_t base_seq;        /* -1 until first sent (idempotence) */
+    int64_t pid;             /* producer id it was stamped with */
     int16_t epoch;           /* producer epoch it was sent with */
     int attempts;            /* sends so far */
     int64_t retry_at_us;     /* not before (retry backoff) */
@@ -92,6 +95,7 @@ struct kr_pending {
 };
 
 struct kr_ptopic {
+    struct krafka_producer *p;   /* borrowed: the owner */
     char *name;                  /* owned */
     atomic_int partition_cnt;    /* -1 until the metadata is known */
     struct kr_ppart *parts;      /* owned array, set once */
@@ -141,6 +145,10 @@ struct krafka_producer {
     struct kr_dr *dr_head, *dr_tail;
 
     atomic_int flushing;             /* flush() calls in progress */
+    /* Wall clock minus monotonic clock, refreshed by the sender each
+     * second: a record's CreateTime costs no second clock read. */
+    atomic_int_fast64_t wall_offset_us;
+    int64_t wall_offset_at_us;       /* I/O thread: last refresh */
     atomic_int_fast64_t wake_at_us;  /* sender timer asked by senders */
 
     /* I/O thread only. */
@@ -152,6 +160,12 @@ struct krafka_producer {
     struct produce_req *reqs;        /* ProduceRequests in flight */
     bool sender_running;             /* in sender_run() (reentrancy) */
     bool sender_again;               /* a nested run was asked for */
+
+    /* Buffers of delivered batches, reused by new ones: no page faults
+     * and no growth copies on the hot path. */
+    pthread_mutex_t pool_lock;
+    struct kr_buf pool[KR_BUF_POOL_MAX];
+    int pool_cnt;
 };
 
 /* accum.c (any thread unless noted) */
@@ -207,6 +221,8 @@ void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight);
 int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t);
 /* Thread: io. Fails every parked record (purge, destroy). */
 void kr_producer_purge_parked(struct krafka_producer *p);
+/* Recomputes wall_offset_us. Thread: any. */
+void kr_producer_wall_sync(struct krafka_producer *p);
 /* Releases the accounting of @n records of @bytes bytes. */
 void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes);
 

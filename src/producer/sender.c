@@ -250,10 +250,22 @@ static void partition_result(struct krafka_producer *p, struct kr_pbatch *b,
         batch_ok(p, b, err == KRAFKA_ERR_NONE ? pr : NULL);
         return;
     }
-    char msg[300];
-    snprintf(msg, sizeof msg, "%s: %.*s", krafka_err2str(err),
-             pr->ErrorMessage.len > 0 ? (int)pr->ErrorMessage.len : 0,
-             pr->ErrorMessage.len > 0 ? pr->ErrorMessage.ptr : "");
+    char msg[400];
+    int n = snprintf(msg, sizeof msg, "%s: %.*s", krafka_err2str(err),
+                     pr->ErrorMessage.len > 0 ? (int)pr->ErrorMessage.len : 0,
+                     pr->ErrorMessage.len > 0 ? pr->ErrorMessage.ptr : "");
+    /* The first per-record error (RecordErrors, v8+, KIP-467). */
+    if (pr->RecordErrorsCnt > 0 && n > 0 && (size_t)n < sizeof msg) {
+        const struct kr_BatchIndexAndErrorMessage *re = &pr->RecordErrors[0];
+        snprintf(msg + n, sizeof msg - (size_t)n, " (record %d: %.*s)",
+                 (int)re->BatchIndex,
+                 re->BatchIndexErrorMessage.len > 0
+                     ? (int)re->BatchIndexErrorMessage.len
+                     : 0,
+                 re->BatchIndexErrorMessage.len > 0
+                     ? re->BatchIndexErrorMessage.ptr
+                     : "");
+    }
     batch_error(p, b, err, msg);
 }
 
@@ -376,10 +388,14 @@ static bool builder_add(struct builder **bs, int32_t *n, int32_t broker,
 /* Gives a batch its producer id and sequence when first sent. */
 static void stamp(struct krafka_producer *p, struct kr_pbatch *b)
 {
-    if (!p->conf->enable_idempotence || b->base_seq >= 0)
+    /* Stamped already, unless the producer id changed since (reset). */
+    if (!p->conf->enable_idempotence ||
+        (b->base_seq >= 0 && b->pid == p->producer_id &&
+         b->epoch == p->producer_epoch))
         return;
     struct kr_ppart *pp = b->part;
     b->base_seq = pp->next_seq;
+    b->pid = p->producer_id;
     b->epoch = p->producer_epoch;
     pp->next_seq += b->cnt;
     kr_batch_set_producer(b->buf.data, b->buf.len, p->producer_id,
@@ -579,6 +595,12 @@ static void topic_pass(struct krafka_producer *p, struct kr_ptopic *t,
                        struct pass *ps, struct kr_pbatch **expired)
 {
     int n = atomic_load(&t->partition_cnt);
+    if (n < 0) { /* records parked for metadata may expire */
+        int64_t at = kr_producer_unpark(p, t);
+        if (at < ps->next)
+            ps->next = at;
+        return;
+    }
     for (int i = 0; i < n; i++) {
         struct kr_pbatch *b = part_pass(p, &t->parts[i], ps, expired);
         if (b)
@@ -607,6 +629,10 @@ static void sender_pass(struct krafka_producer *p)
                                   p->producer_id >= 0};
     if (!ps.can_send)
         init_pid(p);
+    if (ps.now - p->wall_offset_at_us > 1000000) {
+        kr_producer_wall_sync(p);
+        p->wall_offset_at_us = ps.now;
+    }
     atomic_store(&p->wake_at_us, INT64_MAX);
     struct kr_pbatch *expired = NULL;
     pthread_rwlock_rdlock(&p->topics_lock);

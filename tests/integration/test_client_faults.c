@@ -12,6 +12,7 @@
 
 #include "client/client.h"
 #include "client_util.h"
+#include "conformance.h"
 #include "protocol/apis.h"
 
 struct bmd_call {
@@ -202,10 +203,5 @@ int main(void)
     tcase_add_test(tc,
                    paused_broker_times_out_after_request_timeout_then_recovers);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return kt_run_suite(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client_util.h"
+#include "conformance.h"
 
 static int open_fds(void)
 {
@@ -101,10 +102,5 @@ int main(void)
     tcase_add_test(tc, hundred_sasl_ssl_scram_cycles_leak_nothing);
     tcase_add_test(tc, destroy_while_connecting_to_a_dead_address_is_clean);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return kt_run_suite(s);
 }

@@ -11,6 +11,7 @@
 
 #include "client/client.h"
 #include "client_util.h"
+#include "conformance.h"
 #include "protocol/apis.h"
 
 START_TEST(metadata_lists_the_broker_controller_and_cluster_id)
@@ -352,10 +353,5 @@ int main(void)
     tcase_add_test(tc,
                    fetch_long_poll_does_not_delay_requests_to_the_same_broker);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return kt_run_suite(s);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "client_util.h"
+#include "conformance.h"
 
 static const char *const mechs[] = {"PLAIN", "SCRAM-SHA-256",
                                     "SCRAM-SHA-512"};
@@ -205,10 +206,5 @@ int main(void)
     tcase_add_test(tc, mtls_without_client_certificate_is_refused_clearly);
     tcase_add_test(tc, sasl_client_on_plaintext_listener_fails_within_the_timeout);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return kt_run_suite(s);
 }
