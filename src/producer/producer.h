@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "client/client.h"
@@ -91,7 +92,8 @@ struct kr_pending {
     struct kr_record_header *hdrs; /* into data */
     size_t hdr_cnt;
     uint32_t size;
-    uint8_t data[];
+    /* headers first (struct kr_record_header[]), then the bytes */
+    _Alignas(max_align_t) uint8_t data[];
 };
 
 struct kr_ptopic {
