@@ -324,6 +324,8 @@ static void on_wake(struct kr_loop *l, void *arg)
         else /* an operation to run on the I/O thread */
             r->done(c, r, KRAFKA_ERR_NONE, NULL, NULL, 0);
     }
+    if (c->on_wake && !atomic_load(&c->stop))
+        c->on_wake(c, c->hook_arg);
 }
 
 static void *io_main(void *arg)
@@ -469,9 +471,9 @@ static krafka_err_t client_init(struct kr_client *c, char *errstr,
     return KRAFKA_ERR_NONE;
 }
 
-krafka_err_t kr_client_new(struct kr_client **out, const krafka_conf_t *conf,
-                           const char *role, char *errstr,
-                           size_t errstr_size)
+krafka_err_t kr_client_create(struct kr_client **out,
+                              const krafka_conf_t *conf, const char *role,
+                              char *errstr, size_t errstr_size)
 {
     char dummy[1];
     if (!errstr) {
@@ -503,14 +505,6 @@ krafka_err_t kr_client_new(struct kr_client **out, const krafka_conf_t *conf,
     err = client_init(c, errstr, errstr_size);
     if (err != KRAFKA_ERR_NONE)
         goto fail;
-    int rc = pthread_create(&c->thread, NULL, io_main, c);
-    if (rc != 0) {
-        snprintf(errstr, errstr_size, "cannot start the I/O thread: %s",
-                 strerror(rc));
-        err = KRAFKA_ERR_LOCAL_FAIL;
-        goto fail;
-    }
-    c->thread_started = true;
     *out = c;
     return KRAFKA_ERR_NONE;
 fail:
@@ -518,15 +512,50 @@ fail:
     return err;
 }
 
+krafka_err_t kr_client_start(struct kr_client *c, char *errstr,
+                             size_t errstr_size)
+{
+    int rc = pthread_create(&c->thread, NULL, io_main, c);
+    if (rc != 0) {
+        if (errstr && errstr_size)
+            snprintf(errstr, errstr_size, "cannot start the I/O thread: %s",
+                     strerror(rc));
+        return KRAFKA_ERR_LOCAL_FAIL;
+    }
+    c->thread_started = true;
+    return KRAFKA_ERR_NONE;
+}
+
+krafka_err_t kr_client_new(struct kr_client **out, const krafka_conf_t *conf,
+                           const char *role, char *errstr,
+                           size_t errstr_size)
+{
+    krafka_err_t err = kr_client_create(out, conf, role, errstr, errstr_size);
+    if (err != KRAFKA_ERR_NONE)
+        return err;
+    err = kr_client_start(*out, errstr, errstr_size);
+    if (err != KRAFKA_ERR_NONE) {
+        kr_client_destroy(*out);
+        *out = NULL;
+    }
+    return err;
+}
+
+void kr_client_stop(struct kr_client *c)
+{
+    if (!c->thread_started)
+        return;
+    atomic_store(&c->stop, true);
+    kr_loop_wake(&c->loop);
+    pthread_join(c->thread, NULL);
+    c->thread_started = false;
+}
+
 void kr_client_destroy(struct kr_client *c)
 {
     if (!c)
         return;
-    if (c->thread_started) {
-        atomic_store(&c->stop, true);
-        kr_loop_wake(&c->loop);
-        pthread_join(c->thread, NULL);
-    }
+    kr_client_stop(c);
     /* The I/O thread is gone: this thread owns everything now. */
     struct kr_req *r;
     while ((r = kr_reqq_pop(&c->incoming)))

@@ -171,6 +171,12 @@ struct kr_client {
     char last_errstr[512];     /* the last connection failure, for the
                                 * message of a request that times out */
     struct kr_timer kick_timer; /* next bootstrap attempt */
+
+    /* Hooks of the handle built on the client (the producer), run on the
+     * I/O thread: after every wakeup, and after every metadata update. */
+    void (*on_wake)(struct kr_client *c, void *arg);
+    void (*on_metadata)(struct kr_client *c, void *arg);
+    void *hook_arg;
 };
 
 /* Creates the client from a copy of @conf, validated for @role, and starts
@@ -178,6 +184,15 @@ struct kr_client {
 krafka_err_t kr_client_new(struct kr_client **out, const krafka_conf_t *conf,
                            const char *role, char *errstr,
                            size_t errstr_size);
+/* As kr_client_new(), but the I/O thread is started by
+ * kr_client_start(), so hooks can be set first. */
+krafka_err_t kr_client_create(struct kr_client **out,
+                              const krafka_conf_t *conf, const char *role,
+                              char *errstr, size_t errstr_size);
+krafka_err_t kr_client_start(struct kr_client *c, char *errstr,
+                             size_t errstr_size);
+/* Stops and joins the I/O thread (idempotent). Thread: any but io. */
+void kr_client_stop(struct kr_client *c);
 /* Stops the I/O thread (pending requests complete with LOCAL_DESTROY) and
  * frees everything. Thread: any but the I/O thread. */
 void kr_client_destroy(struct kr_client *c);
@@ -280,5 +295,9 @@ krafka_err_t kr_md_leader(struct kr_client *c, const char *topic,
                           int32_t *epoch);
 /* Thread: any. Partition count of @topic, or -1 when unknown. */
 int32_t kr_md_partition_cnt(struct kr_client *c, const char *topic);
+/* Thread: any. The topic's id and error code (0, or e.g.
+ * UNKNOWN_TOPIC_OR_PARTITION); false when the cache lacks the topic. */
+bool kr_md_topic_info(struct kr_client *c, const char *topic,
+                      uint8_t id[16], int16_t *err);
 
 #endif

@@ -249,6 +249,8 @@ void kr_md_apply(struct kr_client *c, const void *resp, bool all)
     int32_t every = c->conf->topic_metadata_refresh_interval_ms;
     if (every > 0 && !kr_timer_armed(&c->md.periodic))
         kr_timer_after_ms(&c->loop, &c->md.periodic, every);
+    if (c->on_metadata)
+        c->on_metadata(c, c->hook_arg);
     if (leaders_missing(c)) {
         schedule_fast(c);
     } else {
@@ -388,4 +390,18 @@ int32_t kr_md_partition_cnt(struct kr_client *c, const char *topic)
     int32_t n = t && t->err == 0 ? t->partition_cnt : -1;
     pthread_mutex_unlock(&md->lock);
     return n;
+}
+
+bool kr_md_topic_info(struct kr_client *c, const char *topic, uint8_t id[16],
+                      int16_t *err)
+{
+    struct kr_md *md = &c->md;
+    pthread_mutex_lock(&md->lock);
+    struct kr_md_topic *t = topic_find(md, topic, strlen(topic));
+    if (t) {
+        memcpy(id, t->topic_id, 16);
+        *err = t->err;
+    }
+    pthread_mutex_unlock(&md->lock);
+    return t != NULL;
 }

@@ -291,6 +291,28 @@ krafka_err_t kr_batch_finish(struct kr_batch_writer *w, int codec, int level)
     return KRAFKA_ERR_NONE;
 }
 
+krafka_err_t kr_batch_set_producer(uint8_t *batch, size_t len,
+                                   int64_t producer_id, int16_t epoch,
+                                   int32_t base_sequence)
+{
+    if (len < KR_BATCH_HEADER_LEN)
+        return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    uint8_t t[14];
+    for (int i = 0; i < 8; i++) /* ProducerId */
+        t[i] = (uint8_t)((uint64_t)producer_id >> (56 - 8 * i));
+    t[8] = (uint8_t)((uint16_t)epoch >> 8); /* ProducerEpoch */
+    t[9] = (uint8_t)epoch;
+    for (int i = 0; i < 4; i++) /* BaseSequence */
+        t[10 + i] = (uint8_t)((uint32_t)base_sequence >> (24 - 8 * i));
+    memcpy(batch + OFF_PRODUCER_ID, t, sizeof t);
+    uint32_t crc = kr_crc32c(0, batch + OFF_ATTRIBUTES, len - OFF_ATTRIBUTES);
+    batch[OFF_CRC] = (uint8_t)(crc >> 24);
+    batch[OFF_CRC + 1] = (uint8_t)(crc >> 16);
+    batch[OFF_CRC + 2] = (uint8_t)(crc >> 8);
+    batch[OFF_CRC + 3] = (uint8_t)crc;
+    return KRAFKA_ERR_NONE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reader                                                             */
 /* ------------------------------------------------------------------ */

@@ -141,6 +141,14 @@ static inline int32_t kr_batch_record_count(const struct kr_batch_writer *w)
  */
 krafka_err_t kr_batch_finish(struct kr_batch_writer *w, int codec, int level);
 
+/* Sets ProducerId, ProducerEpoch and BaseSequence of the finished batch
+ * @batch[0..len) (idempotence, KIP-98: they are known only when the batch
+ * is first sent) and recomputes its CRC. LOCAL_INVALID_ARG if @len is
+ * shorter than a header. */
+krafka_err_t kr_batch_set_producer(uint8_t *batch, size_t len,
+                                   int64_t producer_id, int16_t epoch,
+                                   int32_t base_sequence);
+
 /* ------------------------------------------------------------------ */
 /* Reader                                                             */
 /* ------------------------------------------------------------------ */

@@ -1,0 +1,194 @@
+/*
+ * Delivery reports: the I/O thread queues one entry per RecordBatch
+ * outcome; krafka_producer_poll() serves them record by record on the
+ * application's thread. send_sync() waiters are answered directly.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "producer/producer.h"
+#include "util/time.h"
+
+void kr_sync_release(struct kr_sync *s)
+{
+    if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
+        return;
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->cond);
+    free(s);
+}
+
+static void sync_answer(struct kr_sync *s, const krafka_delivery_t *d)
+{
+    pthread_mutex_lock(&s->lock);
+    s->result = *d;
+    s->result.topic = NULL;
+    s->result.errstr = NULL;
+    s->done = true;
+    pthread_cond_signal(&s->cond);
+    pthread_mutex_unlock(&s->lock);
+    kr_sync_release(s);
+}
+
+static void fill_delivery(const struct kr_dr *dr, int32_t i, int64_t now,
+                          krafka_delivery_t *d)
+{
+    const struct kr_pmsg *m = &dr->msgs[i];
+    *d = (krafka_delivery_t){
+        .topic = dr->topic->name,
+        .partition = dr->partition,
+        .offset = dr->err == KRAFKA_ERR_NONE && dr->base_offset >= 0
+                      ? dr->base_offset + i
+                      : -1,
+        .timestamp = dr->log_append_time >= 0 ? dr->log_append_time
+                                              : m->timestamp,
+        .err = dr->err,
+        .errstr = dr->errstr ? dr->errstr : "",
+        .opaque = m->opaque,
+        .latency_us = (dr->ack_us ? dr->ack_us : now) - m->enq_us};
+}
+
+static void dr_free(struct kr_dr *dr)
+{
+    free(dr->msgs);
+    free(dr->errstr);
+    free(dr);
+}
+
+/* Records whose report will not be served by poll: their accounting ends
+ * now. */
+static void release_msgs(struct krafka_producer *p, const struct kr_dr *dr)
+{
+    int64_t bytes = 0;
+    for (int32_t i = 0; i < dr->cnt; i++)
+        bytes += dr->msgs[i].size;
+    kr_producer_release(p, dr->cnt, bytes);
+}
+
+/* On the I/O thread: interceptors and send_sync waiters; true when the
+ * application's callback still wants the reports. */
+static bool dr_prepare(struct krafka_producer *p, struct kr_dr *dr)
+{
+    const struct krafka_conf *cf = p->conf;
+    int64_t now = kr_now_us();
+    bool want = cf->dr_cb && !(cf->dr_only_error && dr->err == 0);
+    for (int32_t i = 0; i < dr->cnt; i++) {
+        krafka_delivery_t d;
+        if (!cf->on_ack && !dr->msgs[i].sync)
+            continue;
+        fill_delivery(dr, i, now, &d);
+        if (cf->on_ack)
+            cf->on_ack(&d, cf->ic_opaque);
+        if (dr->msgs[i].sync) {
+            sync_answer(dr->msgs[i].sync, &d);
+            dr->msgs[i].sync = NULL;
+            dr->msgs[i].opaque = &dr->msgs[i]; /* marks: no report */
+        }
+    }
+    return want;
+}
+
+void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
+                 int32_t partition, struct kr_pmsg *msgs, int32_t cnt,
+                 int64_t base_offset, int64_t log_append_time,
+                 krafka_err_t err, const char *errstr)
+{
+    struct kr_dr *dr = calloc(1, sizeof *dr);
+    if (!dr) {
+        /* Out of memory: the records can't be reported; their accounting
+         * still ends so the producer doesn't block forever. */
+        free(msgs);
+        return;
+    }
+    *dr = (struct kr_dr){.topic = t, .partition = partition, .msgs = msgs,
+                         .cnt = cnt, .base_offset = base_offset,
+                         .log_append_time = log_append_time, .err = err,
+                         .errstr = errstr && *errstr ? strdup(errstr) : NULL,
+                         .ack_us = kr_now_us()};
+    if (!dr_prepare(p, dr)) {
+        release_msgs(p, dr);
+        dr_free(dr);
+        return;
+    }
+    pthread_mutex_lock(&p->dr_lock);
+    if (p->dr_tail)
+        p->dr_tail->next = dr;
+    else
+        p->dr_head = dr;
+    p->dr_tail = dr;
+    pthread_cond_broadcast(&p->dr_cond);
+    pthread_mutex_unlock(&p->dr_lock);
+}
+
+void kr_dr_fail_batch(struct krafka_producer *p, struct kr_pbatch *b,
+                      krafka_err_t err, const char *errstr)
+{
+    kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt, -1, -1, err,
+                errstr);
+    b->msgs = NULL;
+    b->cnt = 0;
+    kr_pbatch_free(b);
+}
+
+static struct kr_dr *dr_pop(struct krafka_producer *p, int timeout_ms)
+{
+    pthread_mutex_lock(&p->dr_lock);
+    if (!p->dr_head && timeout_ms != 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        int64_t until = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 +
+                        (int64_t)timeout_ms * 1000;
+        while (!p->dr_head) {
+            if (timeout_ms < 0) {
+                pthread_cond_wait(&p->dr_cond, &p->dr_lock);
+                continue;
+            }
+            ts.tv_sec = (time_t)(until / 1000000);
+            ts.tv_nsec = (long)(until % 1000000) * 1000;
+            if (pthread_cond_timedwait(&p->dr_cond, &p->dr_lock, &ts) ==
+                ETIMEDOUT)
+                break;
+        }
+    }
+    struct kr_dr *dr = p->dr_head;
+    if (dr) {
+        p->dr_head = dr->next;
+        if (!p->dr_head)
+            p->dr_tail = NULL;
+    }
+    pthread_mutex_unlock(&p->dr_lock);
+    return dr;
+}
+
+/* Serves one report entry; returns the records reported. */
+static int serve(struct krafka_producer *p, struct kr_dr *dr)
+{
+    const struct krafka_conf *cf = p->conf;
+    int64_t now = kr_now_us();
+    int n = 0;
+    for (int32_t i = 0; i < dr->cnt; i++) {
+        if (dr->msgs[i].opaque == &dr->msgs[i]) /* answered by send_sync */
+            continue;
+        krafka_delivery_t d;
+        fill_delivery(dr, i, now, &d);
+        if (cf->dr_cb && !(cf->dr_only_error && d.err == 0))
+            cf->dr_cb(p, &d, cf->opaque);
+        n++;
+    }
+    release_msgs(p, dr);
+    dr_free(dr);
+    return n;
+}
+
+int kr_dr_serve(struct krafka_producer *p, int timeout_ms)
+{
+    int n = 0;
+    struct kr_dr *dr = dr_pop(p, timeout_ms);
+    while (dr) {
+        n += serve(p, dr);
+        dr = dr_pop(p, 0);
+    }
+    return n;
+}

@@ -1,0 +1,207 @@
+/*
+ * The producer's internals.
+ *
+ *   krafka_producer_send (any thread)
+ *     -> topic (metadata known: partition now; else parked in pending)
+ *     -> partitioner -> kr_accum_append: encoded straight into the
+ *        partition's open RecordBatch under the partition's lock
+ *     -> a full batch is closed (compressed) and the I/O thread woken once
+ *   sender (I/O thread): closes lingering batches, drains ready batches per
+ *     leader into ProduceRequests, handles answers: delivery reports,
+ *     retries with backoff, idempotent sequence numbers (KIP-98)
+ *   delivery reports queue -> krafka_producer_poll (application thread)
+ *
+ * Locks: kr_ppart.lock, kr_producer.topics_lock, kr_drq.lock are leaves
+ * except that topics_lock may be held while taking a kr_ppart.lock.
+ */
+#ifndef KR_PRODUCER_PRODUCER_H
+#define KR_PRODUCER_PRODUCER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "client/client.h"
+#include "krafka/producer.h"
+#include "producer/partitioner.h"
+#include "protocol/record_batch.h"
+
+struct kr_sync;     /* a send_sync() waiter */
+struct produce_req; /* a ProduceRequest in flight (sender.c) */
+
+/* A record's bookkeeping in its batch. */
+struct kr_pmsg {
+    void *opaque;         /* the application's, borrowed */
+    int64_t timestamp;    /* ms, CreateTime */
+    int64_t enq_us;       /* when send() queued it */
+    uint32_t size;        /* accounted bytes */
+    struct kr_sync *sync; /* owned reference, or NULL */
+};
+
+struct kr_ppart;
+
+/* A RecordBatch and its records' bookkeeping. */
+struct kr_pbatch {
+    struct kr_pbatch *next;  /* in a partition's ready queue */
+    struct kr_ppart *part;   /* borrowed */
+    struct kr_buf buf;       /* owned: the encoded batch */
+    struct kr_pmsg *msgs;    /* owned */
+    int32_t cnt, cap;
+    int64_t first_us;        /* first record appended (linger) */
+    int64_t deadline_us;     /* oldest record + message.timeout.ms */
+    int32_t base_seq;        /* -1 until first sent (idempotence) */
+    int16_t epoch;           /* producer epoch it was sent with */
+    int attempts;            /* sends so far */
+    int64_t retry_at_us;     /* not before (retry backoff) */
+    bool purged;             /* reported already; ignore its answer */
+};
+
+struct kr_ptopic;
+
+struct kr_ppart {
+    pthread_mutex_t lock;
+    struct kr_ptopic *topic;     /* borrowed: the owner */
+    int32_t id;
+    /* Guarded by lock. */
+    struct kr_pbatch *open;      /* being filled, or NULL */
+    struct kr_batch_writer w;    /* writes the open batch */
+    struct kr_pbatch *ready, *ready_tail; /* closed, to send, in order */
+    /* I/O thread only. */
+    int inflight;                /* batches sent, not answered */
+    int32_t next_seq;            /* idempotence: next BaseSequence */
+    bool retrying;               /* a batch waits for its retry */
+};
+
+/* A record that waits for its topic's metadata (copied). */
+struct kr_pending {
+    struct kr_pending *next;
+    int32_t partition;           /* or KRAFKA_PARTITION_ANY */
+    int64_t timestamp;
+    int64_t enq_us;
+    void *opaque;
+    struct kr_sync *sync;
+    uint8_t *key;                /* NULL: null; points into data */
+    size_t key_len;
+    uint8_t *value;
+    size_t value_len;
+    struct kr_record_header *hdrs; /* into data */
+    size_t hdr_cnt;
+    uint32_t size;
+    uint8_t data[];
+};
+
+struct kr_ptopic {
+    char *name;                  /* owned */
+    atomic_int partition_cnt;    /* -1 until the metadata is known */
+    struct kr_ppart *parts;      /* owned array, set once */
+    pthread_mutex_t lock;        /* guards pending */
+    struct kr_pending *pending, *pending_tail;
+    int64_t first_seen_us;
+    struct kr_sticky sticky;     /* keyless records' partition (KIP-480) */
+};
+
+/* One report batch: the outcome of a whole RecordBatch (or one record). */
+struct kr_dr {
+    struct kr_dr *next;
+    struct kr_ptopic *topic;     /* borrowed */
+    int32_t partition;
+    int64_t base_offset;         /* -1: none */
+    int64_t log_append_time;     /* -1: CreateTime */
+    krafka_err_t err;
+    char *errstr;                /* owned, or NULL */
+    struct kr_pmsg *msgs;        /* owned */
+    int32_t cnt;
+    int64_t ack_us;
+};
+
+struct krafka_producer {
+    struct kr_client *c;             /* owned */
+    const struct krafka_conf *conf;  /* = c->conf */
+    struct kr_partitioner partitioner;
+
+    pthread_rwlock_t topics_lock;    /* guards the topics array */
+    struct kr_ptopic **topics;       /* owned */
+    size_t topic_cnt, topic_cap;
+
+    /* Memory bound (queue.buffering.max.*): records and bytes from send()
+     * until their report is served. */
+    atomic_int_fast64_t msg_cnt;
+    atomic_int_fast64_t msg_bytes;
+    pthread_mutex_t room_lock;       /* max.block.ms waiters */
+    pthread_cond_t room_cond;
+
+    /* Delivery reports, served by poll. */
+    pthread_mutex_t dr_lock;
+    pthread_cond_t dr_cond;
+    struct kr_dr *dr_head, *dr_tail;
+
+    atomic_int flushing;             /* flush() calls in progress */
+    atomic_int_fast64_t wake_at_us;  /* sender timer asked by senders */
+
+    /* I/O thread only. */
+    struct kr_timer sender_timer;
+    int64_t producer_id;             /* -1 until InitProducerId */
+    int16_t producer_epoch;
+    bool pid_inflight;
+    int64_t pid_retry_us;
+    struct produce_req *reqs;        /* ProduceRequests in flight */
+};
+
+/* accum.c (any thread unless noted) */
+void kr_ppart_init(struct kr_ppart *pp, struct kr_ptopic *t, int32_t id);
+void kr_ppart_destroy(struct kr_ppart *pp);
+/* Appends a record; returns NONE or an error (nothing was queued). Sets
+ * *@ready when a batch became ready to send. */
+krafka_err_t kr_accum_append(struct krafka_producer *p, struct kr_ppart *pp,
+                             const struct kr_pmsg *m, const void *key,
+                             size_t key_len, const void *value,
+                             size_t value_len,
+                             const struct kr_record_header *hdrs,
+                             size_t hdr_cnt, bool *ready);
+/* Under pp->lock: closes (compresses) the open batch into the ready
+ * queue. */
+void kr_accum_close(struct krafka_producer *p, struct kr_ppart *pp);
+void kr_pbatch_free(struct kr_pbatch *b);
+
+/* dr.c */
+/* Thread: io (or destroy). Reports every record of @msgs[0..cnt) with one
+ * outcome; takes ownership of @msgs. */
+void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
+                 int32_t partition, struct kr_pmsg *msgs, int32_t cnt,
+                 int64_t base_offset, int64_t log_append_time,
+                 krafka_err_t err, const char *errstr);
+/* Fails a whole batch (takes its records; frees the batch). */
+void kr_dr_fail_batch(struct krafka_producer *p, struct kr_pbatch *b,
+                      krafka_err_t err, const char *errstr);
+int kr_dr_serve(struct krafka_producer *p, int timeout_ms);
+void kr_sync_release(struct kr_sync *s);
+
+struct kr_sync {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    atomic_int refs;
+    bool done;
+    krafka_delivery_t result;
+};
+
+/* sender.c (I/O thread) */
+void kr_sender_wake(struct kr_client *c, void *arg);     /* on_wake hook */
+void kr_sender_metadata(struct kr_client *c, void *arg); /* on_metadata */
+void kr_sender_init(struct krafka_producer *p);
+/* Any thread: makes the sender run by @at_us (linger). */
+void kr_sender_want(struct krafka_producer *p, int64_t at_us);
+/* Thread: io. Fails queued (and with @inflight, in-flight) batches. */
+void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight);
+
+/* producer.c */
+/* Thread: io. Learns @t's partitions from the cache and moves the records
+ * parked for it into partitions, or fails those past message.timeout.ms.
+ * Returns when it must run again for them (INT64_MAX: never). */
+int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t);
+/* Thread: io. Fails every parked record (purge, destroy). */
+void kr_producer_purge_parked(struct krafka_producer *p);
+/* Releases the accounting of @n records of @bytes bytes. */
+void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes);
+
+#endif

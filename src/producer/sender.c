@@ -1,0 +1,687 @@
+/*
+ * The sender, on the I/O thread: closes batches whose linger.ms passed (or
+ * all of them during a flush), expires what waited past message.timeout.ms,
+ * drains ready batches per partition leader into one ProduceRequest per
+ * broker (one batch per partition), and handles the answers: delivery
+ * reports, retries with growing backoff, and idempotent sequence numbers
+ * (KIP-98), which are given to a batch when it is first sent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "producer/producer.h"
+#include "protocol/apis.h"
+#include "util/time.h"
+
+/* Batches of one partition in flight at once; idempotence allows 5. */
+#define MAX_INFLIGHT_PER_PARTITION 5
+
+struct produce_req {
+    struct kr_req req;
+    struct krafka_producer *p;
+    struct produce_req *next, *prev;       /* in p->reqs */
+    struct kr_ProduceRequest msg;
+    struct kr_TopicProduceData *topics;   /* owned */
+    struct kr_PartitionProduceData *parts; /* owned, one per batch */
+    struct kr_pbatch **batches;            /* owned array, borrowed items */
+    int32_t *tidx;                         /* owned: batch -> topics[] */
+    int32_t cnt;
+};
+
+struct builder {
+    int32_t broker;
+    struct kr_pbatch **batches; /* owned */
+    int32_t cnt, cap;
+};
+
+static void sender_timer_cb(struct kr_loop *l, struct kr_timer *t);
+static void sender_run(struct krafka_producer *p);
+
+void kr_sender_init(struct krafka_producer *p)
+{
+    kr_timer_init(&p->sender_timer, sender_timer_cb, p);
+    p->producer_id = -1;
+    p->producer_epoch = -1;
+    atomic_store(&p->wake_at_us, INT64_MAX);
+}
+
+void kr_sender_want(struct krafka_producer *p, int64_t at_us)
+{
+    int_fast64_t cur = atomic_load(&p->wake_at_us);
+    while (at_us < cur) {
+        if (atomic_compare_exchange_weak(&p->wake_at_us, &cur, at_us)) {
+            kr_loop_wake(&p->c->loop);
+            return;
+        }
+    }
+}
+
+/* ---- idempotence: the producer id ---- */
+
+struct pid_req {
+    struct kr_req req;
+    struct kr_InitProducerIdRequest msg;
+    struct krafka_producer *p;
+};
+
+static void pid_done(struct kr_client *c, struct kr_req *r, krafka_err_t err,
+                     const char *errstr, const void *resp, int16_t v)
+{
+    (void)v;
+    struct pid_req *pr = (struct pid_req *)r;
+    struct krafka_producer *p = pr->p;
+    free(pr);
+    if (err == KRAFKA_ERR_LOCAL_DESTROY)
+        return;
+    p->pid_inflight = false;
+    const struct kr_InitProducerIdResponse *res = resp;
+    if (err == KRAFKA_ERR_NONE && res->ErrorCode) {
+        err = (krafka_err_t)res->ErrorCode;
+        errstr = krafka_err2str(err);
+    }
+    if (err != KRAFKA_ERR_NONE) {
+        /* Retriable ones (e.g. COORDINATOR_LOAD_IN_PROGRESS at a broker's
+         * start) are routine: debug only. */
+        if (krafka_err_is_retriable(err))
+            kr_dbg(&c->log, KR_DBG_PRODUCER, "PID",
+                   "InitProducerId failed: %s; retrying", errstr);
+        else
+            kr_log(&c->log, KRAFKA_LOG_WARNING, "PID",
+                   "InitProducerId failed: %s", errstr);
+        p->pid_retry_us = kr_now_us() +
+                          (int64_t)c->conf->retry_backoff_ms * 1000;
+        kr_sender_want(p, p->pid_retry_us);
+        return;
+    }
+    p->producer_id = res->ProducerId;
+    p->producer_epoch = res->ProducerEpoch;
+    kr_dbg(&c->log, KR_DBG_PRODUCER, "PID", "producer id %lld epoch %d",
+           (long long)p->producer_id, p->producer_epoch);
+    sender_run(p);
+}
+
+static void init_pid(struct krafka_producer *p)
+{
+    if (p->pid_inflight || kr_now_us() < p->pid_retry_us)
+        return;
+    struct pid_req *pr = calloc(1, sizeof *pr);
+    if (!pr)
+        return;
+    pr->p = p;
+    pr->msg = (struct kr_InitProducerIdRequest){
+        .TransactionalId = {NULL, -1}, .TransactionTimeoutMs = 60000,
+        .ProducerId = -1, .ProducerEpoch = -1};
+    pr->req = (struct kr_req){
+        .api = &kr_api_InitProducerId, .msg = &pr->msg,
+        .broker_id = KR_BROKER_ANY, .retry_transport = true,
+        .deadline_us = kr_now_us() +
+                       (int64_t)p->conf->request_timeout_ms * 1000,
+        .done = pid_done};
+    p->pid_inflight = true;
+    kr_client_send(p->c, &pr->req);
+}
+
+/* A sequence error the retries can't explain: start over with a new
+ * producer id, every partition's sequence from 0 (KIP-360 bumps the epoch;
+ * a new id is the same for a producer without transactions). */
+static void reset_pid(struct krafka_producer *p, const char *why)
+{
+    if (p->producer_id < 0)
+        return;
+    kr_log(&p->c->log, KRAFKA_LOG_WARNING, "PID",
+           "resetting producer id %lld: %s", (long long)p->producer_id, why);
+    p->producer_id = -1;
+    pthread_rwlock_rdlock(&p->topics_lock);
+    for (size_t i = 0; i < p->topic_cnt; i++) {
+        struct kr_ptopic *t = p->topics[i];
+        int n = atomic_load(&t->partition_cnt);
+        for (int j = 0; j < n; j++) {
+            struct kr_ppart *pp = &t->parts[j];
+            pp->next_seq = 0;
+            pthread_mutex_lock(&pp->lock);
+            for (struct kr_pbatch *b = pp->ready; b; b = b->next)
+                b->base_seq = -1;
+            pthread_mutex_unlock(&pp->lock);
+        }
+    }
+    pthread_rwlock_unlock(&p->topics_lock);
+}
+
+/* ---- retries ---- */
+
+/* Puts @b back into its partition's queue before every batch closed after
+ * it (batch order is kept by base_seq for sent ones: a retried batch is
+ * older than anything never sent). */
+static void requeue(struct kr_ppart *pp, struct kr_pbatch *b)
+{
+    pthread_mutex_lock(&pp->lock);
+    struct kr_pbatch **at = &pp->ready;
+    while (*at && (*at)->attempts > 0 && (*at)->base_seq >= 0 &&
+           b->base_seq >= 0 && (*at)->base_seq < b->base_seq)
+        at = &(*at)->next;
+    b->next = *at;
+    *at = b;
+    if (!b->next)
+        pp->ready_tail = b;
+    pthread_mutex_unlock(&pp->lock);
+}
+
+static bool refresh_worthy(krafka_err_t err)
+{
+    return err == KRAFKA_ERR_NOT_LEADER_OR_FOLLOWER ||
+           err == KRAFKA_ERR_LEADER_NOT_AVAILABLE ||
+           err == KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION ||
+           err == KRAFKA_ERR_FENCED_LEADER_EPOCH ||
+           err == KRAFKA_ERR_LOCAL_TRANSPORT ||
+           err == KRAFKA_ERR_LOCAL_TIMED_OUT;
+}
+
+static int64_t retry_backoff_us(const struct krafka_conf *cf, int attempts)
+{
+    int64_t b = cf->retry_backoff_ms;
+    for (int i = 1; i < attempts && b < cf->retry_backoff_max_ms; i++)
+        b *= 2;
+    if (b > cf->retry_backoff_max_ms)
+        b = cf->retry_backoff_max_ms;
+    return b * 1000;
+}
+
+static void batch_error(struct krafka_producer *p, struct kr_pbatch *b,
+                        krafka_err_t err, const char *errstr)
+{
+    const struct krafka_conf *cf = p->conf;
+    int64_t now = kr_now_us();
+    if (b->purged) {
+        kr_pbatch_free(b);
+        return;
+    }
+    bool seq_err = err == KRAFKA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER ||
+                   err == KRAFKA_ERR_UNKNOWN_PRODUCER_ID ||
+                   err == KRAFKA_ERR_INVALID_PRODUCER_EPOCH;
+    bool retriable = (krafka_err_is_retriable(err) || seq_err) &&
+                     err != KRAFKA_ERR_LOCAL_DESTROY;
+    if (retriable && b->attempts <= cf->retries && now < b->deadline_us) {
+        if (refresh_worthy(err))
+            kr_md_refresh(p->c, "produce error");
+        if (seq_err && !b->part->retrying)
+            reset_pid(p, krafka_err2name(err));
+        kr_dbg(&p->c->log, KR_DBG_PRODUCER, "RETRY",
+               "%s [%d]: %d records, attempt %d: %s", b->part->topic->name,
+               (int)b->part->id, (int)b->cnt, b->attempts, errstr);
+        b->retry_at_us = now + retry_backoff_us(cf, b->attempts);
+        b->part->retrying = true;
+        if (p->producer_id < 0)
+            b->base_seq = -1;
+        requeue(b->part, b);
+        return;
+    }
+    if (now >= b->deadline_us && retriable)
+        err = KRAFKA_ERR_LOCAL_MSG_TIMED_OUT;
+    kr_dr_fail_batch(p, b, err, errstr);
+}
+
+/* ---- answers ---- */
+
+static void batch_ok(struct krafka_producer *p, struct kr_pbatch *b,
+                     const struct kr_PartitionProduceResponse *pr)
+{
+    if (b->purged) {
+        kr_pbatch_free(b);
+        return;
+    }
+    struct kr_ppart *pp = b->part;
+    if (pp->retrying && (!pp->ready || pp->ready->attempts == 0))
+        pp->retrying = false;
+    kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt,
+                pr ? pr->BaseOffset : -1, pr ? pr->LogAppendTimeMs : -1,
+                KRAFKA_ERR_NONE, NULL);
+    b->msgs = NULL;
+    kr_pbatch_free(b);
+}
+
+static void partition_result(struct krafka_producer *p, struct kr_pbatch *b,
+                             const struct kr_PartitionProduceResponse *pr)
+{
+    krafka_err_t err = (krafka_err_t)pr->ErrorCode;
+    /* The broker already has this batch (a retry of a written one). */
+    if (err == KRAFKA_ERR_NONE || err == KRAFKA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
+        batch_ok(p, b, err == KRAFKA_ERR_NONE ? pr : NULL);
+        return;
+    }
+    char msg[300];
+    snprintf(msg, sizeof msg, "%s: %.*s", krafka_err2str(err),
+             pr->ErrorMessage.len > 0 ? (int)pr->ErrorMessage.len : 0,
+             pr->ErrorMessage.len > 0 ? pr->ErrorMessage.ptr : "");
+    batch_error(p, b, err, msg);
+}
+
+/* The batch of @pr answering topic response @tr / partition @idx: topics
+ * are named by TopicId from v13 (KIP-516), by Name before. */
+static struct kr_pbatch *find_batch(struct produce_req *pr,
+                                    const struct kr_TopicProduceResponse *tr,
+                                    int32_t idx)
+{
+    for (int32_t i = 0; i < pr->cnt; i++) {
+        struct kr_pbatch *b = pr->batches[i];
+        if (!b || b->part->id != idx)
+            continue;
+        const struct kr_TopicProduceData *td = &pr->topics[pr->tidx[i]];
+        bool match = pr->req.ver >= 13
+                         ? memcmp(tr->TopicId.b, td->TopicId.b, 16) == 0
+                         : kr_str_eq(tr->Name, b->part->topic->name);
+        if (match)
+            return b;
+    }
+    return NULL;
+}
+
+static void produce_answered(struct produce_req *pr,
+                             const struct kr_ProduceResponse *res)
+{
+    for (int32_t t = 0; t < res->ResponsesCnt; t++) {
+        const struct kr_TopicProduceResponse *tr = &res->Responses[t];
+        for (int32_t i = 0; i < tr->PartitionResponsesCnt; i++) {
+            const struct kr_PartitionProduceResponse *ppr =
+                &tr->PartitionResponses[i];
+            struct kr_pbatch *b = find_batch(pr, tr, ppr->Index);
+            if (!b)
+                continue;
+            for (int32_t k = 0; k < pr->cnt; k++)
+                if (pr->batches[k] == b)
+                    pr->batches[k] = NULL;
+            partition_result(pr->p, b, ppr);
+        }
+    }
+    /* Batches the answer did not mention: resend. */
+    for (int32_t k = 0; k < pr->cnt; k++)
+        if (pr->batches[k])
+            batch_error(pr->p, pr->batches[k], KRAFKA_ERR_LOCAL_BAD_MSG,
+                        "the broker's answer did not mention the partition");
+}
+
+static void produce_req_free(struct produce_req *pr)
+{
+    if (pr->prev)
+        pr->prev->next = pr->next;
+    else if (pr->p->reqs == pr)
+        pr->p->reqs = pr->next;
+    if (pr->next)
+        pr->next->prev = pr->prev;
+    free(pr->topics);
+    free(pr->parts);
+    free(pr->batches);
+    free(pr->tidx);
+    free(pr);
+}
+
+static void produce_done(struct kr_client *c, struct kr_req *r,
+                         krafka_err_t err, const char *errstr,
+                         const void *resp, int16_t v)
+{
+    (void)c;
+    (void)v;
+    struct produce_req *pr = (struct produce_req *)r;
+    struct krafka_producer *p = pr->p;
+    for (int32_t i = 0; i < pr->cnt; i++)
+        pr->batches[i]->part->inflight--;
+    if (err != KRAFKA_ERR_NONE) {
+        for (int32_t i = 0; i < pr->cnt; i++)
+            batch_error(p, pr->batches[i], err, errstr);
+    } else if (!resp) { /* acks=0: done when written */
+        for (int32_t i = 0; i < pr->cnt; i++)
+            batch_ok(p, pr->batches[i], NULL);
+    } else {
+        produce_answered(pr, resp);
+    }
+    produce_req_free(pr);
+    if (err != KRAFKA_ERR_LOCAL_DESTROY)
+        sender_run(p);
+}
+
+/* ---- building requests ---- */
+
+static bool builder_add(struct builder **bs, int32_t *n, int32_t broker,
+                        struct kr_pbatch *b)
+{
+    struct builder *bl = NULL;
+    for (int32_t i = 0; i < *n && !bl; i++)
+        if ((*bs)[i].broker == broker)
+            bl = &(*bs)[i];
+    if (!bl) {
+        struct builder *nb = realloc(*bs, (size_t)(*n + 1) * sizeof *nb);
+        if (!nb)
+            return false;
+        *bs = nb;
+        bl = &nb[(*n)++];
+        *bl = (struct builder){.broker = broker};
+    }
+    if (bl->cnt == bl->cap) {
+        int32_t cap = bl->cap ? bl->cap * 2 : 16;
+        struct kr_pbatch **a = realloc(bl->batches, (size_t)cap * sizeof *a);
+        if (!a)
+            return false;
+        bl->batches = a;
+        bl->cap = cap;
+    }
+    bl->batches[bl->cnt++] = b;
+    return true;
+}
+
+/* Gives a batch its producer id and sequence when first sent. */
+static void stamp(struct krafka_producer *p, struct kr_pbatch *b)
+{
+    if (!p->conf->enable_idempotence || b->base_seq >= 0)
+        return;
+    struct kr_ppart *pp = b->part;
+    b->base_seq = pp->next_seq;
+    b->epoch = p->producer_epoch;
+    pp->next_seq += b->cnt;
+    kr_batch_set_producer(b->buf.data, b->buf.len, p->producer_id,
+                          p->producer_epoch, b->base_seq);
+}
+
+/* Fills topics/parts of @pr from its batches (grouped by topic: batches of
+ * one topic are adjacent, as the sender collects them). */
+static bool fill_request(struct krafka_producer *p, struct produce_req *pr)
+{
+    int32_t n = pr->cnt;
+    pr->topics = calloc((size_t)n, sizeof *pr->topics);
+    pr->parts = calloc((size_t)n, sizeof *pr->parts);
+    pr->tidx = calloc((size_t)n, sizeof *pr->tidx);
+    if (!pr->topics || !pr->parts || !pr->tidx)
+        return false;
+    int32_t nt = -1;
+    struct kr_ptopic *last = NULL;
+    for (int32_t i = 0; i < n; i++) {
+        struct kr_pbatch *b = pr->batches[i];
+        if (b->part->topic != last) {
+            last = b->part->topic;
+            struct kr_TopicProduceData *td = &pr->topics[++nt];
+            td->Name = kr_str_c(last->name);
+            int16_t terr;
+            kr_md_topic_info(p->c, last->name, td->TopicId.b, &terr);
+            td->PartitionData = &pr->parts[i];
+        }
+        pr->topics[nt].PartitionDataCnt++;
+        pr->tidx[i] = nt;
+        stamp(p, b);
+        pr->parts[i] = (struct kr_PartitionProduceData){
+            .Index = b->part->id,
+            .Records = {b->buf.data, (int32_t)b->buf.len}};
+    }
+    pr->msg.TopicDataCnt = nt + 1;
+    pr->msg.TopicData = pr->topics;
+    return true;
+}
+
+static bool ids_known(const struct produce_req *pr)
+{
+    static const uint8_t zero[16];
+    for (int32_t i = 0; i < pr->msg.TopicDataCnt; i++)
+        if (memcmp(pr->topics[i].TopicId.b, zero, 16) == 0)
+            return false;
+    return true;
+}
+
+static void send_builder(struct krafka_producer *p, struct builder *bl)
+{
+    const struct krafka_conf *cf = p->conf;
+    struct produce_req *pr = calloc(1, sizeof *pr);
+    int64_t deadline = INT64_MAX;
+    if (pr) {
+        pr->p = p;
+        pr->batches = bl->batches;
+        pr->cnt = bl->cnt;
+        bl->batches = NULL;
+    }
+    if (pr)
+        kr_produce_request_init(&pr->msg);
+    if (!pr || !fill_request(p, pr)) {
+        for (int32_t i = 0; pr && i < pr->cnt; i++)
+            requeue(pr->batches[i]->part, pr->batches[i]);
+        if (pr)
+            produce_req_free(pr);
+        return;
+    }
+    pr->msg.Acks = (int16_t)cf->acks;
+    pr->msg.TimeoutMs = cf->request_timeout_ms;
+    for (int32_t i = 0; i < pr->cnt; i++) {
+        pr->batches[i]->attempts++;
+        pr->batches[i]->part->inflight++;
+        if (pr->batches[i]->deadline_us < deadline)
+            deadline = pr->batches[i]->deadline_us;
+    }
+    /* zstd needs Produce v7 (KIP-110); TopicId-only v13 needs the id. */
+    pr->req = (struct kr_req){
+        .api = &kr_api_Produce, .msg = &pr->msg, .broker_id = bl->broker,
+        .min_ver = cf->compression == KR_COMPRESSION_ZSTD ? 7 : 3,
+        .max_ver = ids_known(pr) ? 0 : 12,
+        .deadline_us = deadline == INT64_MAX
+                           ? kr_now_us() +
+                                 (int64_t)cf->request_timeout_ms * 1000
+                           : deadline,
+        .no_response = cf->acks == 0, .done = produce_done};
+    pr->next = p->reqs;
+    if (p->reqs)
+        p->reqs->prev = pr;
+    p->reqs = pr;
+    kr_client_send(p->c, &pr->req);
+}
+
+/* ---- the sender pass ---- */
+
+struct pass {
+    int64_t now;
+    int64_t next;           /* when the sender must run again */
+    bool flushing;
+    bool can_send;          /* producer id known (or not needed) */
+    struct builder *bs;     /* owned */
+    int32_t nb;
+};
+
+static bool may_send(const struct krafka_producer *p,
+                     const struct kr_ppart *pp, const struct kr_pbatch *b,
+                     int64_t now)
+{
+    if (now < b->retry_at_us)
+        return false;
+    /* A resent batch goes alone, so the broker sees sequences in order. */
+    if (b->attempts > 0 && pp->inflight > 0)
+        return false;
+    int max = p->conf->enable_idempotence ? MAX_INFLIGHT_PER_PARTITION
+                                          : p->conf->max_in_flight;
+    return pp->inflight < max;
+}
+
+/* Fails ready batches past message.timeout.ms that were never sent (a
+ * sent one may be in the log: it waits for its answer or retry). */
+static void expire(struct krafka_producer *p, struct kr_ppart *pp,
+                   int64_t now, struct kr_pbatch **expired)
+{
+    struct kr_pbatch **at = &pp->ready, *prev = NULL;
+    while (*at) {
+        struct kr_pbatch *b = *at;
+        if (b->deadline_us <= now && b->base_seq < 0) {
+            *at = b->next;
+            b->next = *expired;
+            *expired = b;
+            continue;
+        }
+        prev = b;
+        at = &b->next;
+    }
+    pp->ready_tail = prev;
+    (void)p;
+}
+
+/* One partition: linger, expiry, and the batch to send, if any. */
+static struct kr_pbatch *part_pass(struct krafka_producer *p,
+                                   struct kr_ppart *pp, struct pass *ps,
+                                   struct kr_pbatch **expired)
+{
+    int64_t linger = (int64_t)p->conf->linger_ms * 1000;
+    struct kr_pbatch *take = NULL;
+    pthread_mutex_lock(&pp->lock);
+    if (pp->open && (ps->flushing || ps->now >= pp->open->first_us + linger))
+        kr_accum_close(p, pp);
+    else if (pp->open && pp->open->first_us + linger < ps->next)
+        ps->next = pp->open->first_us + linger;
+    expire(p, pp, ps->now, expired);
+    struct kr_pbatch *b = pp->ready;
+    if (b && ps->can_send && may_send(p, pp, b, ps->now)) {
+        pp->ready = b->next;
+        if (!pp->ready)
+            pp->ready_tail = NULL;
+        b->next = NULL;
+        take = b;
+    } else if (b) {
+        int64_t t = b->retry_at_us > ps->now ? b->retry_at_us : INT64_MAX;
+        if (b->deadline_us < t && b->base_seq < 0)
+            t = b->deadline_us;
+        if (t < ps->next)
+            ps->next = t;
+    }
+    pthread_mutex_unlock(&pp->lock);
+    return take;
+}
+
+static void route_batch(struct krafka_producer *p, struct pass *ps,
+                        struct kr_pbatch *b)
+{
+    int32_t leader = -1, epoch;
+    krafka_err_t err = kr_md_leader(p->c, b->part->topic->name, b->part->id,
+                                    &leader, &epoch);
+    if (err != KRAFKA_ERR_NONE ||
+        !builder_add(&ps->bs, &ps->nb, leader, b)) {
+        kr_md_refresh(p->c, "no leader for a ready batch");
+        requeue(b->part, b);
+        int64_t t = ps->now + (int64_t)p->conf->retry_backoff_ms * 1000;
+        if (t < ps->next)
+            ps->next = t;
+    }
+}
+
+static void topic_pass(struct krafka_producer *p, struct kr_ptopic *t,
+                       struct pass *ps, struct kr_pbatch **expired)
+{
+    int n = atomic_load(&t->partition_cnt);
+    for (int i = 0; i < n; i++) {
+        struct kr_pbatch *b = part_pass(p, &t->parts[i], ps, expired);
+        if (b)
+            route_batch(p, ps, b);
+    }
+}
+
+static void fail_expired(struct krafka_producer *p, struct kr_pbatch *b)
+{
+    while (b) {
+        struct kr_pbatch *next = b->next;
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "not delivered within message.timeout.ms (%d ms)",
+                 (int)p->conf->message_timeout_ms);
+        kr_dr_fail_batch(p, b, KRAFKA_ERR_LOCAL_MSG_TIMED_OUT, msg);
+        b = next;
+    }
+}
+
+static void sender_run(struct krafka_producer *p)
+{
+    struct pass ps = {.now = kr_now_us(), .next = INT64_MAX,
+                      .flushing = atomic_load(&p->flushing) > 0,
+                      .can_send = !p->conf->enable_idempotence ||
+                                  p->producer_id >= 0};
+    if (!ps.can_send)
+        init_pid(p);
+    atomic_store(&p->wake_at_us, INT64_MAX);
+    struct kr_pbatch *expired = NULL;
+    pthread_rwlock_rdlock(&p->topics_lock);
+    for (size_t i = 0; i < p->topic_cnt; i++)
+        topic_pass(p, p->topics[i], &ps, &expired);
+    pthread_rwlock_unlock(&p->topics_lock);
+    fail_expired(p, expired);
+    for (int32_t i = 0; i < ps.nb; i++) {
+        send_builder(p, &ps.bs[i]);
+        free(ps.bs[i].batches);
+    }
+    free(ps.bs);
+    if (ps.next != INT64_MAX)
+        kr_timer_at(&p->c->loop, &p->sender_timer, ps.next);
+    else
+        kr_timer_stop(&p->c->loop, &p->sender_timer);
+}
+
+static void sender_timer_cb(struct kr_loop *l, struct kr_timer *t)
+{
+    (void)l;
+    sender_run(t->arg);
+}
+
+void kr_sender_wake(struct kr_client *c, void *arg)
+{
+    (void)c;
+    sender_run(arg);
+}
+
+void kr_sender_metadata(struct kr_client *c, void *arg)
+{
+    (void)c;
+    struct krafka_producer *p = arg;
+    pthread_rwlock_rdlock(&p->topics_lock);
+    for (size_t i = 0; i < p->topic_cnt; i++)
+        kr_producer_unpark(p, p->topics[i]);
+    pthread_rwlock_unlock(&p->topics_lock);
+    sender_run(p);
+}
+
+/* ---- purge ---- */
+
+static void purge_part(struct krafka_producer *p, struct kr_ppart *pp)
+{
+    pthread_mutex_lock(&pp->lock);
+    kr_accum_close(p, pp);
+    struct kr_pbatch *b = pp->ready;
+    pp->ready = pp->ready_tail = NULL;
+    pthread_mutex_unlock(&pp->lock);
+    while (b) {
+        struct kr_pbatch *next = b->next;
+        kr_dr_fail_batch(p, b, KRAFKA_ERR_LOCAL_PURGE_QUEUE,
+                         "purged before it was sent");
+        b = next;
+    }
+}
+
+/* Reports the batches of requests in flight as purged; their answers
+ * are ignored when they come. */
+static void purge_inflight(struct krafka_producer *p)
+{
+    for (struct produce_req *pr = p->reqs; pr; pr = pr->next)
+        for (int32_t i = 0; i < pr->cnt; i++) {
+            struct kr_pbatch *b = pr->batches[i];
+            if (!b || b->purged)
+                continue;
+            kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt, -1,
+                        -1, KRAFKA_ERR_LOCAL_PURGE_INFLIGHT,
+                        "purged while in flight");
+            b->msgs = NULL;
+            b->cnt = 0;
+            b->purged = true;
+        }
+}
+
+void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight)
+{
+    if (inflight)
+        purge_inflight(p);
+    if (!queued)
+        return;
+    pthread_rwlock_rdlock(&p->topics_lock);
+    for (size_t i = 0; i < p->topic_cnt; i++) {
+        struct kr_ptopic *t = p->topics[i];
+        int n = atomic_load(&t->partition_cnt);
+        for (int j = 0; j < n; j++)
+            purge_part(p, &t->parts[j]);
+    }
+    pthread_rwlock_unlock(&p->topics_lock);
+}
