@@ -304,6 +304,8 @@ void kr_client_conn_fatal(struct kr_client *c, krafka_err_t err,
         r->queue = NULL;
         kr_req_finish(c, r, err, errstr, NULL);
     }
+    if (c->on_fatal && !atomic_load(&c->stop))
+        c->on_fatal(c, err, errstr, c->hook_arg);
 }
 
 /* ---- the I/O thread ---- */

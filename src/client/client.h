@@ -176,6 +176,9 @@ struct kr_client {
      * I/O thread: after every wakeup, and after every metadata update. */
     void (*on_wake)(struct kr_client *c, void *arg);
     void (*on_metadata)(struct kr_client *c, void *arg);
+    /* A connection failed in a way only the configuration can fix. */
+    void (*on_fatal)(struct kr_client *c, krafka_err_t err,
+                     const char *errstr, void *arg);
     void *hook_arg;
 };
 

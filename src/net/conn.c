@@ -369,7 +369,8 @@ static void tls_step(struct kr_conn *conn)
         kr_watch_set(&conn->c->loop, &conn->w,
                      rc == KR_TLS_WANT_READ ? EPOLLIN : EPOLLOUT);
     } else if (rc == KR_TLS_CLOSED) {
-        kr_conn_fail(conn, KRAFKA_ERR_LOCAL_SSL, true,
+        /* Not fatal: a broker restarting closes handshakes too. */
+        kr_conn_fail(conn, KRAFKA_ERR_LOCAL_SSL, false,
                      "TLS handshake with %s failed: connection closed by "
                      "broker (is this a TLS listener?)",
                      conn->addr);

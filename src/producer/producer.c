@@ -373,6 +373,13 @@ int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t)
 
 void kr_producer_purge_parked(struct krafka_producer *p)
 {
+    kr_producer_fail_parked(p, KRAFKA_ERR_LOCAL_PURGE_QUEUE,
+                            "purged before it was sent");
+}
+
+void kr_producer_fail_parked(struct krafka_producer *p, krafka_err_t err,
+                             const char *errstr)
+{
     for (size_t i = 0; i < p->topic_cnt; i++) {
         struct kr_ptopic *t = p->topics[i];
         pthread_mutex_lock(&t->lock);
@@ -381,8 +388,7 @@ void kr_producer_purge_parked(struct krafka_producer *p)
         pthread_mutex_unlock(&t->lock);
         while (pd) {
             struct kr_pending *next = pd->next;
-            fail_parked(p, t, pd, KRAFKA_ERR_LOCAL_PURGE_QUEUE,
-                        "purged before it was sent");
+            fail_parked(p, t, pd, err, errstr);
             pd = next;
         }
     }
@@ -688,6 +694,7 @@ krafka_err_t krafka_producer_new(krafka_producer_t **out,
     kr_producer_wall_sync(p);
     p->c->on_wake = kr_sender_wake;
     p->c->on_metadata = kr_sender_metadata;
+    p->c->on_fatal = kr_sender_fatal;
     p->c->hook_arg = p;
     err = kr_client_start(p->c, errstr, errstr_size);
     if (err != KRAFKA_ERR_NONE) {

@@ -75,6 +75,7 @@ struct kr_ppart {
     int inflight;                /* batches sent, not answered */
     int32_t next_seq;            /* idempotence: next BaseSequence */
     bool retrying;               /* a batch waits for its retry */
+    bool acked;                  /* a batch of this producer id was acked */
 };
 
 /* A record that waits for its topic's metadata (copied). */
@@ -215,6 +216,12 @@ void kr_sender_init(struct krafka_producer *p);
 void kr_sender_want(struct krafka_producer *p, int64_t at_us);
 /* Thread: io. Fails queued (and with @inflight, in-flight) batches. */
 void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight);
+/* Thread: io. Fails every queued (not in flight) batch with @err. */
+void kr_sender_fail_queued(struct krafka_producer *p, krafka_err_t err,
+                           const char *errstr);
+/* Thread: io. The client's on_fatal hook. */
+void kr_sender_fatal(struct kr_client *c, krafka_err_t err,
+                     const char *errstr, void *arg);
 
 /* producer.c */
 /* Thread: io. Learns @t's partitions from the cache and moves the records
@@ -223,6 +230,9 @@ void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight);
 int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t);
 /* Thread: io. Fails every parked record (purge, destroy). */
 void kr_producer_purge_parked(struct krafka_producer *p);
+/* Thread: io; topics_lock held. Fails every parked record with @err. */
+void kr_producer_fail_parked(struct krafka_producer *p, krafka_err_t err,
+                             const char *errstr);
 /* Recomputes wall_offset_us. Thread: any. */
 void kr_producer_wall_sync(struct krafka_producer *p);
 /* Releases the accounting of @n records of @bytes bytes. */

@@ -148,6 +148,7 @@ static void reset_pid(struct krafka_producer *p, const char *why)
         for (int j = 0; j < n; j++) {
             struct kr_ppart *pp = &t->parts[j];
             pp->next_seq = 0;
+            pp->acked = false;
             pthread_mutex_lock(&pp->lock);
             for (struct kr_pbatch *b = pp->ready; b; b = b->next)
                 b->base_seq = -1;
@@ -213,11 +214,15 @@ static void batch_error(struct krafka_producer *p, struct kr_pbatch *b,
     if (retriable && b->attempts <= cf->retries && now < b->deadline_us) {
         if (refresh_worthy(err))
             kr_md_refresh(p->c, "produce error");
-        if (seq_err && !b->part->retrying)
+        /* A sequence error is expected behind a refused batch; for a
+         * batch sent alone (a first or a resent one) it means the broker's
+         * state moved on: only a new producer id gets out of it. */
+        if (seq_err && (!b->part->retrying || b->attempts > 1))
             reset_pid(p, krafka_err2name(err));
         kr_dbg(&p->c->log, KR_DBG_PRODUCER, "RETRY",
-               "%s [%d]: %d records, attempt %d: %s", b->part->topic->name,
-               (int)b->part->id, (int)b->cnt, b->attempts, errstr);
+               "%s [%d]: %d records (seq %d, pid %lld), attempt %d: %s",
+               b->part->topic->name, (int)b->part->id, (int)b->cnt,
+               (int)b->base_seq, (long long)b->pid, b->attempts, errstr);
         b->retry_at_us = now + retry_backoff_us(cf, b->attempts);
         b->part->retrying = true;
         if (p->producer_id < 0)
@@ -240,6 +245,8 @@ static void batch_ok(struct krafka_producer *p, struct kr_pbatch *b,
         return;
     }
     struct kr_ppart *pp = b->part;
+    if (!p->conf->enable_idempotence || b->pid == p->producer_id)
+        pp->acked = true;
     if (pp->retrying && (!pp->ready || pp->ready->attempts == 0))
         pp->retrying = false;
     kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt,
@@ -518,6 +525,12 @@ static bool may_send(const struct krafka_producer *p,
     /* A resent batch goes alone, so the broker sees sequences in order. */
     if (b->attempts > 0 && pp->inflight > 0)
         return false;
+    /* So does the first batch of a partition (of a producer id): a second
+     * batch landing before a refused first one (NOT_LEADER right after a
+     * leader election) would be written ahead of it, and a broker takes
+     * any first sequence from a producer it doesn't know. */
+    if (!pp->acked && pp->inflight > 0)
+        return false;
     int max = inflight_max(p);
     return pp->inflight < max;
 }
@@ -722,7 +735,8 @@ void kr_sender_metadata(struct kr_client *c, void *arg)
 
 /* ---- purge ---- */
 
-static void purge_part(struct krafka_producer *p, struct kr_ppart *pp)
+static void purge_part(struct krafka_producer *p, struct kr_ppart *pp,
+                       krafka_err_t err, const char *errstr)
 {
     pthread_mutex_lock(&pp->lock);
     kr_accum_close(p, pp);
@@ -731,8 +745,7 @@ static void purge_part(struct krafka_producer *p, struct kr_ppart *pp)
     pthread_mutex_unlock(&pp->lock);
     while (b) {
         struct kr_pbatch *next = b->next;
-        kr_dr_fail_batch(p, b, KRAFKA_ERR_LOCAL_PURGE_QUEUE,
-                         "purged before it was sent");
+        kr_dr_fail_batch(p, b, err, errstr);
         b = next;
     }
 }
@@ -759,14 +772,34 @@ void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight)
 {
     if (inflight)
         purge_inflight(p);
-    if (!queued)
-        return;
+    if (queued)
+        kr_sender_fail_queued(p, KRAFKA_ERR_LOCAL_PURGE_QUEUE,
+                              "purged before it was sent");
+}
+
+void kr_sender_fail_queued(struct krafka_producer *p, krafka_err_t err,
+                           const char *errstr)
+{
     pthread_rwlock_rdlock(&p->topics_lock);
     for (size_t i = 0; i < p->topic_cnt; i++) {
         struct kr_ptopic *t = p->topics[i];
         int n = atomic_load(&t->partition_cnt);
         for (int j = 0; j < n; j++)
-            purge_part(p, &t->parts[j]);
+            purge_part(p, &t->parts[j], err, errstr);
     }
     pthread_rwlock_unlock(&p->topics_lock);
+}
+
+/* The client's connections fail in a way only the configuration can fix
+ * (authentication, TLS): records waiting to be sent fail with that error
+ * now rather than at message.timeout.ms. */
+void kr_sender_fatal(struct kr_client *c, krafka_err_t err,
+                     const char *errstr, void *arg)
+{
+    (void)c;
+    struct krafka_producer *p = arg;
+    pthread_rwlock_rdlock(&p->topics_lock);
+    kr_producer_fail_parked(p, err, errstr);
+    pthread_rwlock_unlock(&p->topics_lock);
+    kr_sender_fail_queued(p, err, errstr);
 }
