@@ -75,6 +75,9 @@ struct kr_ppart {
     int inflight;                /* batches sent, not answered */
     int32_t next_seq;            /* idempotence: next BaseSequence */
     bool retrying;               /* a batch waits for its retry */
+    /* idempotence: the broker acknowledged a batch of the current
+     * producer id; until then one batch at a time (see may_send()) */
+    bool pid_acked;
 };
 
 /* A record that waits for its topic's metadata (copied). */

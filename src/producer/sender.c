@@ -140,6 +140,7 @@ static void reset_pid(struct krafka_producer *p, const char *why)
         for (int j = 0; j < n; j++) {
             struct kr_ppart *pp = &t->parts[j];
             pp->next_seq = 0;
+            pp->pid_acked = false;
             pthread_mutex_lock(&pp->lock);
             for (struct kr_pbatch *b = pp->ready; b; b = b->next)
                 b->base_seq = -1;
@@ -232,6 +233,8 @@ static void batch_ok(struct krafka_producer *p, struct kr_pbatch *b,
         return;
     }
     struct kr_ppart *pp = b->part;
+    if (b->pid == p->producer_id && b->epoch == p->producer_epoch)
+        pp->pid_acked = true;
     if (pp->retrying && (!pp->ready || pp->ready->attempts == 0))
         pp->retrying = false;
     kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt,
@@ -509,6 +512,12 @@ static bool may_send(const struct krafka_producer *p,
         return false;
     /* A resent batch goes alone, so the broker sees sequences in order. */
     if (b->attempts > 0 && pp->inflight > 0)
+        return false;
+    /* A broker with no state for a producer id takes any first sequence:
+     * had a second batch gone while the first one failed (e.g.
+     * NOT_LEADER_OR_FOLLOWER from a partition just created), it would be
+     * written first, and the first one refused ever after. */
+    if (p->conf->enable_idempotence && !pp->pid_acked && pp->inflight > 0)
         return false;
     int max = p->conf->enable_idempotence ? MAX_INFLIGHT_PER_PARTITION
                                           : p->conf->max_in_flight;
