@@ -472,7 +472,18 @@ static krafka_err_t decode(struct kr_conn *conn, struct kr_req *r,
     if (!*resp)
         return KRAFKA_ERR_LOCAL_NOMEM;
     int32_t corr;
-    return kr_response_read(r->api, v, p, len, &conn->arena, *resp, &corr);
+    krafka_err_t err = kr_response_read(r->api, v, p, len, &conn->arena,
+                                        *resp, &corr);
+    if (err && v != r->ver) {
+        /* Some brokers (librdkafka's mock cluster) write this answer in
+         * neither version: keep its ErrorCode alone, so that setup
+         * retries at v0 (KIP-511). */
+        *(struct kr_ApiVersionsResponse *)*resp =
+            (struct kr_ApiVersionsResponse){
+                .ErrorCode = KRAFKA_ERR_UNSUPPORTED_VERSION};
+        err = KRAFKA_ERR_NONE;
+    }
+    return err;
 }
 
 /* Handles one whole response frame body; false when the connection was

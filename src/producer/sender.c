@@ -14,7 +14,9 @@
 #include "protocol/apis.h"
 #include "util/time.h"
 
-/* Batches of one partition in flight at once; idempotence allows 5. */
+/* Batches of one partition in flight at once: idempotence allows 5, and
+ * more would not help: a broker handles a connection's requests one at a
+ * time, so records are better batched while 5 are on their way. */
 #define MAX_INFLIGHT_PER_PARTITION 5
 
 struct produce_req {
@@ -28,6 +30,12 @@ struct produce_req {
     int32_t *tidx;                         /* owned: batch -> topics[] */
     int32_t cnt;
 };
+
+static int inflight_max(const struct krafka_producer *p)
+{
+    int32_t m = p->conf->max_in_flight;
+    return m < MAX_INFLIGHT_PER_PARTITION ? m : MAX_INFLIGHT_PER_PARTITION;
+}
 
 struct builder {
     int32_t broker;
@@ -519,8 +527,7 @@ static bool may_send(const struct krafka_producer *p,
      * written first, and the first one refused ever after. */
     if (p->conf->enable_idempotence && !pp->pid_acked && pp->inflight > 0)
         return false;
-    int max = p->conf->enable_idempotence ? MAX_INFLIGHT_PER_PARTITION
-                                          : p->conf->max_in_flight;
+    int max = inflight_max(p);
     return pp->inflight < max;
 }
 
@@ -546,6 +553,24 @@ static void expire(struct krafka_producer *p, struct kr_ppart *pp,
 }
 
 /* One partition: linger, expiry, and the batch to send, if any. */
+/* Whether the open batch closes now: on a flush, at its deadline, or once
+ * linger.ms passed and the partition can send it at once. A batch that
+ * would only wait in the ready queue stays open and keeps filling: closing
+ * it early would make one-record batches under load with linger.ms=0.
+ * The sender runs again when an answer frees a slot. */
+static bool close_due(const struct krafka_producer *p,
+                      const struct kr_ppart *pp, const struct pass *ps,
+                      int64_t linger)
+{
+    const struct kr_pbatch *b = pp->open;
+    if (ps->flushing || ps->now >= b->deadline_us)
+        return true;
+    if (ps->now < b->first_us + linger)
+        return false;
+    int max = inflight_max(p);
+    return ps->can_send && !pp->ready && pp->inflight < max;
+}
+
 static struct kr_pbatch *part_pass(struct krafka_producer *p,
                                    struct kr_ppart *pp, struct pass *ps,
                                    struct kr_pbatch **expired)
@@ -553,9 +578,10 @@ static struct kr_pbatch *part_pass(struct krafka_producer *p,
     int64_t linger = (int64_t)p->conf->linger_ms * 1000;
     struct kr_pbatch *take = NULL;
     pthread_mutex_lock(&pp->lock);
-    if (pp->open && (ps->flushing || ps->now >= pp->open->first_us + linger))
+    if (pp->open && close_due(p, pp, ps, linger))
         kr_accum_close(p, pp);
-    else if (pp->open && pp->open->first_us + linger < ps->next)
+    else if (pp->open && pp->open->first_us + linger > ps->now &&
+             pp->open->first_us + linger < ps->next)
         ps->next = pp->open->first_us + linger;
     expire(p, pp, ps->now, expired);
     struct kr_pbatch *b = pp->ready;

@@ -1,0 +1,382 @@
+/*
+ * The half of the producer benchmark that does not depend on the client:
+ * see perf_common.h.
+ */
+#include "perf_common.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+/* Distinct values: 2 MiB of them, as bench/bench_codec.c makes them (same
+ * vocabulary and seed, so the codec figures compare): more than a 1 MiB
+ * batch holds, so no value repeats inside a batch, and built before the
+ * timed region so that neither client pays for the generator. */
+#define POOL_BYTES ((size_t)2 << 20)
+
+static void usage(const char *prog)
+{
+    fprintf(stderr,
+            "usage: %s produce -b BOOTSTRAP -t TOPIC -n COUNT -s SIZE [-k]\n"
+            "          [-X prop=value ...] [--rate N] [--partitions P]\n"
+            "          [--timeout SECONDS] [--no-create]\n"
+            "  -k            10-byte keys\n"
+            "  -X            a client property (librdkafka names)\n"
+            "  --rate N      send N records/s (default: as fast as "
+            "possible)\n"
+            "  --partitions  partitions if the topic is created (1)\n"
+            "  --timeout     bound on the final flush (300)\n"
+            "  --no-create   the topic exists: don't try to create it\n"
+            "Prints one JSON line.\n",
+            prog);
+}
+
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int add_prop(struct perf_opts *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || o->prop_cnt == PERF_MAX_PROPS) {
+        fprintf(stderr, "-X %s: want prop=value (at most %d)\n", arg,
+                PERF_MAX_PROPS);
+        return 2;
+    }
+    char *name = strdup(arg);
+    if (!name)
+        return 1;
+    name[eq - arg] = '\0';
+    o->prop_name[o->prop_cnt] = name;
+    o->prop_value[o->prop_cnt++] = name + (eq - arg) + 1;
+    return 0;
+}
+
+/* One option; returns 0 or an exit code. */
+static int parse_opt(struct perf_opts *o, int c, const char *arg)
+{
+    long v = 0;
+    bool ok = true;
+    switch (c) {
+    case 'b': o->bootstrap = arg; break;
+    case 't': o->topic = arg; break;
+    case 'k': o->keys = true; break;
+    case 'C': o->no_create = true; break;
+    case 'X': return add_prop(o, arg);
+    case 'n': ok = parse_long(arg, 1, 2000000000L, &o->count); break;
+    case 's':
+        ok = parse_long(arg, 0, 100L << 20, &v);
+        o->size = (size_t)v;
+        break;
+    case 'r': ok = parse_long(arg, 0, 100000000L, &o->rate); break;
+    case 'p':
+        ok = parse_long(arg, 1, 100000, &v);
+        o->partitions = (int)v;
+        break;
+    case 'T':
+        ok = parse_long(arg, 1, 86400, &v);
+        o->timeout_s = (int)v;
+        break;
+    default: return 2;
+    }
+    if (!ok)
+        fprintf(stderr, "-%c %s: not a number in range\n", c, arg);
+    return ok ? 0 : 2;
+}
+
+int perf_opts_parse(struct perf_opts *o, int argc, char **argv,
+                    const char *prog)
+{
+    static const struct option longs[] = {
+        {"rate", required_argument, NULL, 'r'},
+        {"partitions", required_argument, NULL, 'p'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"no-create", no_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (struct perf_opts){.count = 1000000, .size = 100, .partitions = 1,
+                            .timeout_s = 300};
+    if (argc < 2 || strcmp(argv[1], "produce") != 0) {
+        usage(prog);
+        return 2;
+    }
+    int c, rc;
+    optind = 2;
+    while ((c = getopt_long(argc, argv, "b:t:n:s:kX:h", longs, NULL)) !=
+           -1) {
+        if (c == 'h') {
+            usage(prog);
+            exit(0);
+        }
+        if ((rc = parse_opt(o, c, optarg)) != 0) {
+            usage(prog);
+            return rc;
+        }
+    }
+    if (!o->bootstrap || !o->topic || optind != argc) {
+        usage(prog);
+        return 2;
+    }
+    return 0;
+}
+
+void perf_opts_free(struct perf_opts *o)
+{
+    for (int i = 0; i < o->prop_cnt; i++)
+        free(o->prop_name[i]);
+    o->prop_cnt = 0;
+}
+
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* JSON-ish text from a small vocabulary and random numbers: compresses
+ * about as well as real event payloads (about 3x). */
+static void make_values(uint8_t *v, size_t total)
+{
+    static const char *words[] = {
+        "{\"id\": ",  "\"user\": ", "\"name\": ", "\"ts\": ",  "true, ",
+        "false, ",    "null, ",     "\"ok\", ",   "\"err\", ", "} ",
+    };
+    uint64_t x = 42;
+    for (size_t i = 0; i < total;) {
+        uint64_t r = xorshift(&x);
+        if (r & 1) { /* a random number: the incompressible part */
+            int n = snprintf((char *)v + i, total - i, "%u, ",
+                             (unsigned)(r >> 40));
+            i += n > 0 ? (size_t)n : 0;
+            continue;
+        }
+        const char *w = words[(r >> 8) % 10];
+        for (size_t k = 0; w[k] && i < total; k++)
+            v[i++] = (uint8_t)w[k];
+    }
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size);
+    if (!p) {
+        fprintf(stderr, "out of memory\n");
+        exit(1);
+    }
+    return p;
+}
+
+void perf_run_init(struct perf_run *r, const struct perf_opts *o)
+{
+    *r = (struct perf_run){.opts = o};
+    size_t n = o->size ? POOL_BYTES / o->size : 1;
+    r->values_n = n ? n : 1;
+    if ((long)r->values_n > o->count)
+        r->values_n = (size_t)o->count;
+    /* +1: snprintf wants room for its NUL past the last value */
+    r->values = xcalloc(r->values_n * o->size + 1, 1);
+    make_values(r->values, r->values_n * o->size);
+    r->keys = xcalloc(r->values_n, PERF_KEY_LEN + 1);
+    for (size_t i = 0; i < r->values_n; i++)
+        snprintf(r->keys + i * (PERF_KEY_LEN + 1), PERF_KEY_LEN + 1,
+                 "key-%06u", (unsigned)(i % 1000000));
+    r->lat_us = xcalloc((size_t)o->count, sizeof *r->lat_us);
+    if (o->rate > 0) {
+        r->e2e_us = xcalloc((size_t)o->count, sizeof *r->e2e_us);
+        r->sent_ns = xcalloc((size_t)o->count, sizeof *r->sent_ns);
+        /* sleeps of tens of microseconds, not the default 50 us slack */
+        prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    }
+}
+
+void perf_run_free(struct perf_run *r)
+{
+    free(r->values);
+    free(r->keys);
+    free(r->lat_us);
+    free(r->e2e_us);
+    free(r->sent_ns);
+    *r = (struct perf_run){0};
+}
+
+const void *perf_value(const struct perf_run *r, long i)
+{
+    return r->values + ((size_t)i % r->values_n) * r->opts->size;
+}
+
+const char *perf_key(const struct perf_run *r, long i)
+{
+    if (!r->opts->keys)
+        return NULL;
+    return r->keys + ((size_t)i % r->values_n) * (PERF_KEY_LEN + 1);
+}
+
+int64_t perf_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void perf_start(struct perf_run *r)
+{
+    getrusage(RUSAGE_SELF, &r->ru0);
+    r->t0_ns = perf_now_ns();
+}
+
+void perf_stop(struct perf_run *r)
+{
+    r->t1_ns = perf_now_ns();
+    getrusage(RUSAGE_SELF, &r->ru1);
+}
+
+void perf_pace(struct perf_run *r, long i)
+{
+    if (r->opts->rate <= 0)
+        return;
+    int64_t due = r->t0_ns + (int64_t)((double)i * 1e9 /
+                                       (double)r->opts->rate);
+    int64_t now = perf_now_ns();
+    if (now < due) {
+        struct timespec ts = {.tv_sec = due / 1000000000,
+                              .tv_nsec = due % 1000000000};
+        while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+               EINTR)
+            ;
+        now = perf_now_ns();
+    }
+    r->sent_ns[i] = now;
+}
+
+static void note_error(struct perf_run *r, const char *errstr)
+{
+    if (r->errors++ == 0)
+        snprintf(r->first_err, sizeof r->first_err, "%s",
+                 errstr ? errstr : "?");
+}
+
+void perf_delivered(struct perf_run *r, long i, bool failed,
+                    int64_t latency_us, const char *errstr)
+{
+    if (i < 0 || i >= r->opts->count)
+        return;
+    if (failed) {
+        note_error(r, errstr);
+        return;
+    }
+    r->delivered++;
+    if (latency_us >= 0)
+        r->lat_us[r->lat_n++] = (uint32_t)latency_us;
+    if (r->sent_ns) {
+        int64_t d = (perf_now_ns() - r->sent_ns[i]) / 1000;
+        r->e2e_us[r->e2e_n++] = (uint32_t)(d > 0 ? d : 0);
+    }
+}
+
+void perf_send_failed(struct perf_run *r, const char *errstr)
+{
+    note_error(r, errstr);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of the sorted @v; -1 when empty. */
+static long pct(const uint32_t *v, long n, double p)
+{
+    if (n == 0)
+        return -1;
+    long k = (long)(p * (double)n + 0.999999) - 1;
+    return (long)v[k < 0 ? 0 : (k >= n ? n - 1 : k)];
+}
+
+static void print_pcts(const char *name, uint32_t *v, long n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_u32);
+    printf(",\"%s_p50_us\":%ld,\"%s_p99_us\":%ld,\"%s_p999_us\":%ld,"
+           "\"%s_max_us\":%ld",
+           name, pct(v, n, 0.50), name, pct(v, n, 0.99), name,
+           pct(v, n, 0.999), name, n ? (long)v[n - 1] : -1L);
+}
+
+/* @s as a JSON string: the properties and errors are plain ASCII, so
+ * quotes, backslashes and control characters are all there is to do. */
+static void print_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            printf("\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            printf("\\u%04x", (unsigned)*s);
+        else
+            putchar(*s);
+    }
+    putchar('"');
+}
+
+static double tv_s(const struct timeval *a, const struct timeval *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) +
+           (double)(b->tv_usec - a->tv_usec) * 1e-6;
+}
+
+static void print_settings(const struct perf_run *r)
+{
+    const struct perf_opts *o = r->opts;
+    printf(",\"errors\":%ld,\"first_error\":", r->errors);
+    print_str(r->first_err);
+    printf(",\"topic\":");
+    print_str(o->topic);
+    printf(",\"size\":%zu,\"keys\":%s,\"rate\":%ld,\"partitions\":%d,"
+           "\"props\":{",
+           o->size, o->keys ? "true" : "false", o->rate, o->partitions);
+    for (int i = 0; i < o->prop_cnt; i++) {
+        printf(i ? "," : "");
+        print_str(o->prop_name[i]);
+        putchar(':');
+        print_str(o->prop_value[i]);
+    }
+    printf("}}\n");
+}
+
+void perf_report(struct perf_run *r, const char *client,
+                 const char *version)
+{
+    double secs = (double)(r->t1_ns - r->t0_ns) * 1e-9;
+    double user = tv_s(&r->ru0.ru_utime, &r->ru1.ru_utime);
+    double sys = tv_s(&r->ru0.ru_stime, &r->ru1.ru_stime);
+    double n = (double)r->delivered;
+    double bytes = n * (double)(r->opts->size +
+                                (r->opts->keys ? PERF_KEY_LEN : 0));
+    printf("{\"client\":\"%s\",\"version\":\"%s\",\"records\":%ld,"
+           "\"bytes\":%.0f,\"elapsed_s\":%.6f,\"records_per_s\":%.0f,"
+           "\"mb_per_s\":%.3f,\"cpu_us_per_record\":%.4f,"
+           "\"cpu_user_s\":%.3f,\"cpu_sys_s\":%.3f,\"max_rss_kb\":%ld",
+           client, version, r->delivered, bytes, secs,
+           secs > 0 ? n / secs : 0, secs > 0 ? bytes / secs / 1e6 : 0,
+           n > 0 ? (user + sys) * 1e6 / n : 0, user, sys,
+           r->ru1.ru_maxrss);
+    print_pcts("lat", r->lat_us, r->lat_n);
+    if (r->e2e_us)
+        print_pcts("e2e", r->e2e_us, r->e2e_n);
+    print_settings(r);
+    fflush(stdout);
+}
