@@ -182,6 +182,7 @@ static bool refresh_worthy(krafka_err_t err)
     return err == KRAFKA_ERR_NOT_LEADER_OR_FOLLOWER ||
            err == KRAFKA_ERR_LEADER_NOT_AVAILABLE ||
            err == KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION ||
+           err == KRAFKA_ERR_UNKNOWN_TOPIC_ID ||
            err == KRAFKA_ERR_FENCED_LEADER_EPOCH ||
            err == KRAFKA_ERR_LOCAL_TRANSPORT ||
            err == KRAFKA_ERR_LOCAL_TIMED_OUT;
