@@ -369,3 +369,9 @@ krafka_producer_t *pu_producer(krafka_conf_t *conf)
                   krafka_err2name(err), errstr);
     return p;
 }
+
+bool pu_wanted(const char *name)
+{
+    const char *only = getenv("KP_ONLY");
+    return !only || strstr(name, only);
+}

@@ -119,4 +119,12 @@ size_t pu_env_size(const char *name, size_t def);
  * error. */
 krafka_producer_t *pu_producer(krafka_conf_t *conf);
 
+/* KP_ONLY=<part of a test name> runs only the matching tests. */
+bool pu_wanted(const char *name);
+#define ADD(tc, fn)                                                            \
+    do {                                                                       \
+        if (pu_wanted(#fn))                                                    \
+            tcase_add_test(tc, fn);                                            \
+    } while (0)
+
 #endif

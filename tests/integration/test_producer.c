@@ -879,20 +879,9 @@ START_TEST(eight_threads_producing_at_once_are_all_reported_and_read_back)
 }
 END_TEST
 
-/* KP_ONLY=<part of a test name> runs only the matching tests. */
-static bool wanted(const char *name)
-{
-    const char *only = getenv("KP_ONLY");
-    return !only || strstr(name, only);
-}
-#define ADD(tc, fn)                                                            \
-    do {                                                                       \
-        if (wanted(#fn))                                                       \
-            tcase_add_test(tc, fn);                                            \
-    } while (0)
 #define ADD_LOOP(tc, fn, from, to)                                             \
     do {                                                                       \
-        if (wanted(#fn))                                                       \
+        if (pu_wanted(#fn))                                                     \
             tcase_add_loop_test(tc, fn, from, to);                             \
     } while (0)
 

@@ -188,17 +188,6 @@ START_TEST(paused_leader_leaves_nothing_lost_duplicated_or_reordered)
 }
 END_TEST
 
-/* KP_ONLY=<part of a test name> runs only the matching tests. */
-static bool wanted(const char *name)
-{
-    const char *only = getenv("KP_ONLY");
-    return !only || strstr(name, only);
-}
-#define ADD(tc, fn)                                                            \
-    do {                                                                       \
-        if (wanted(#fn))                                                       \
-            tcase_add_test(tc, fn);                                            \
-    } while (0)
 
 int main(void)
 {
