@@ -667,8 +667,12 @@ static void sender_pass(struct krafka_producer *p)
                       .flushing = atomic_load(&p->flushing) > 0,
                       .can_send = !p->conf->enable_idempotence ||
                                   p->producer_id >= 0};
-    if (!ps.can_send)
+    if (!ps.can_send) {
         init_pid(p);
+        /* A failed InitProducerId is retried when its backoff ends. */
+        if (!p->pid_inflight && p->pid_retry_us > ps.now)
+            ps.next = p->pid_retry_us;
+    }
     if (ps.now - p->wall_offset_at_us > 1000000) {
         kr_producer_wall_sync(p);
         p->wall_offset_at_us = ps.now;
