@@ -184,3 +184,25 @@ krafka_err_t kr_request_read(const void *p, size_t len,
     *reqp = req;
     return KRAFKA_ERR_NONE;
 }
+
+static void node_endpoint_io(struct kr_io *io, struct kr_NodeEndpoint *e)
+{
+    kr_io_i32(io, &e->NodeId);
+    kr_io_str(io, &e->Host, false);
+    kr_io_i32(io, &e->Port);
+    kr_io_str(io, &e->Rack, true);
+    kr_io_tags(io, NULL, e);
+}
+
+bool kr_node_endpoints_io(struct kr_io *io, int32_t *cnt,
+                          struct kr_NodeEndpoint **eps)
+{
+    if (!kr_io_reading(io) && *cnt <= 0)
+        return false;
+    size_t min =
+        4 + kr_io_str_min(io) + 4 + kr_io_str_min(io) + kr_io_tags_min(io);
+    int32_t n = KR_IO_ARRAY_MIN(io, *eps, *cnt, false, min);
+    for (int32_t i = 0; i < n; i++)
+        node_endpoint_io(io, &(*eps)[i]);
+    return true;
+}

@@ -40,6 +40,20 @@ enum kr_api_key {
 
 typedef void (*kr_msg_io_fn)(struct kr_io *io, void *msg);
 
+/* NodeEndpoints element of the Fetch (v16+) and Produce (v10+) responses,
+ * a tagged field (KIP-951): where the partitions' new leaders are. */
+struct kr_NodeEndpoint {
+    int32_t NodeId;
+    struct kr_str Host;
+    int32_t Port;
+    struct kr_str Rack; /* nullable; default null */
+};
+
+/* Walks a response's NodeEndpoints tag. In write mode an empty array (the
+ * default) is not sent: returns false. */
+bool kr_node_endpoints_io(struct kr_io *io, int32_t *cnt,
+                          struct kr_NodeEndpoint **eps);
+
 struct kr_api {
     int16_t key;
     const char *name;       /* "Metadata" */

@@ -135,14 +135,6 @@ struct kr_FetchableTopicResponse {
     struct kr_FetchResponsePartitionData *Partitions;
 };
 
-/* NodeEndpoints element (tagged, v16+, KIP-951). */
-struct kr_FetchResponseNodeEndpoint {
-    int32_t NodeId;
-    struct kr_str Host;
-    int32_t Port;
-    struct kr_str Rack; /* nullable; default null */
-};
-
 struct kr_FetchResponse {
     int32_t ThrottleTimeMs; /* v1+ */
     int16_t ErrorCode;      /* v7+ */
@@ -151,7 +143,7 @@ struct kr_FetchResponse {
     struct kr_FetchableTopicResponse *Responses;
     /* tag 0, v16+; an empty array (the default) is not sent */
     int32_t NodeEndpointsCnt;
-    struct kr_FetchResponseNodeEndpoint *NodeEndpoints;
+    struct kr_NodeEndpoint *NodeEndpoints;
 };
 
 extern const struct kr_api kr_api_Fetch;

@@ -134,31 +134,13 @@ static void topic_response_io(struct kr_io *io,
     kr_io_tags(io, NULL, t);
 }
 
-static void node_endpoint_io(struct kr_io *io,
-                             struct kr_ProduceResponseNodeEndpoint *e)
-{
-    kr_io_i32(io, &e->NodeId);
-    kr_io_str(io, &e->Host, false);
-    kr_io_i32(io, &e->Port);
-    kr_io_str(io, &e->Rack, true);
-    kr_io_tags(io, NULL, e);
-}
-
 /* Tag 0 NodeEndpoints (v10+). */
 static bool response_tag_io(struct kr_io *io, uint32_t tag, void *obj)
 {
     struct kr_ProduceResponse *m = obj;
     if (tag != 0 || io->v < 10)
         return false;
-    if (!kr_io_reading(io) && m->NodeEndpointsCnt <= 0)
-        return false;
-    size_t min =
-        4 + kr_io_str_min(io) + 4 + kr_io_str_min(io) + kr_io_tags_min(io);
-    int32_t n = KR_IO_ARRAY_MIN(io, m->NodeEndpoints, m->NodeEndpointsCnt,
-                                false, min);
-    for (int32_t i = 0; i < n; i++)
-        node_endpoint_io(io, &m->NodeEndpoints[i]);
-    return true;
+    return kr_node_endpoints_io(io, &m->NodeEndpointsCnt, &m->NodeEndpoints);
 }
 
 static void response_io(struct kr_io *io, void *msg)

@@ -70,14 +70,6 @@ struct kr_TopicProduceResponse {
     struct kr_PartitionProduceResponse *PartitionResponses;
 };
 
-/* NodeEndpoints element (tagged, v10+, KIP-951). */
-struct kr_ProduceResponseNodeEndpoint {
-    int32_t NodeId;
-    struct kr_str Host;
-    int32_t Port;
-    struct kr_str Rack; /* nullable; default null */
-};
-
 struct kr_ProduceResponse {
     int32_t ResponsesCnt;
     struct kr_TopicProduceResponse *Responses;
@@ -85,7 +77,7 @@ struct kr_ProduceResponse {
     /* tag 0, v10+: leaders of the NOT_LEADER_OR_FOLLOWER partitions; an
      * empty array (the default) is not sent */
     int32_t NodeEndpointsCnt;
-    struct kr_ProduceResponseNodeEndpoint *NodeEndpoints;
+    struct kr_NodeEndpoint *NodeEndpoints;
 };
 
 extern const struct kr_api kr_api_Produce;

@@ -132,9 +132,9 @@ static void sample_node_endpoints(struct kr_FetchResponse *m,
                                   struct kr_arena *a)
 {
     KR_SAMPLE_ARRAY(a, m->NodeEndpoints, m->NodeEndpointsCnt, 2);
-    m->NodeEndpoints[0] = (struct kr_FetchResponseNodeEndpoint){
+    m->NodeEndpoints[0] = (struct kr_NodeEndpoint){
         2, kr_str_c("broker-2.example"), 9092, kr_str_c("rack-b")};
-    m->NodeEndpoints[1] = (struct kr_FetchResponseNodeEndpoint){
+    m->NodeEndpoints[1] = (struct kr_NodeEndpoint){
         3, kr_str_c("broker-3.example"), 9093, kr_str_c(NULL)};
 }
 

@@ -172,7 +172,7 @@ START_TEST(produce_response_v10_matches_hand_written_bytes)
     struct kr_TopicProduceResponse topic = {.Name = kr_str_c("t"),
                                             .PartitionResponsesCnt = 2,
                                             .PartitionResponses = parts};
-    struct kr_ProduceResponseNodeEndpoint ep = {2, kr_str_c("h"), 9092,
+    struct kr_NodeEndpoint ep = {2, kr_str_c("h"), 9092,
                                                 {NULL, -1}};
     struct kr_ProduceResponse m = {1, &topic, 20, 1, &ep};
     expect_encode(&kr_api_Produce, 10, true, &m, produce_resp_v10,
@@ -577,7 +577,7 @@ static void fetch_resp_v16_struct(struct kr_FetchResponse *m,
         1, 6, -1, -1, -1, {3, 77}, {2, 4}, {50, 1}, -1, NULL, -1,
         {NULL, -1}};
     KR_SAMPLE_ARRAY(a, m->NodeEndpoints, m->NodeEndpointsCnt, 1);
-    m->NodeEndpoints[0] = (struct kr_FetchResponseNodeEndpoint){
+    m->NodeEndpoints[0] = (struct kr_NodeEndpoint){
         2, kr_str_c("b2"), 9092, kr_str_c("r")};
 }
 
