@@ -24,6 +24,7 @@
 #include "protocol/compress.h"
 #include "protocol/record_batch.h"
 #include "util/crc32c.h"
+#include "valuegen.h"
 
 #define KEY_LEN 10
 /* Distinct values: 2 MiB of them, more than a 1 MiB batch holds (so no
@@ -55,38 +56,14 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static uint64_t xorshift(uint64_t *x)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    return *x;
-}
-
-/* Values from a small vocabulary: compressible like JSON-ish payloads. */
+/* The shared benchmark values (valuegen.h), POOL_BYTES of them. */
 static uint8_t *make_values(size_t vsize)
 {
-    static const char *words[] = {
-        "{\"id\": ",  "\"user\": ", "\"name\": ", "\"ts\": ",  "true, ",
-        "false, ",    "null, ",     "\"ok\", ",   "\"err\", ", "} ",
-    };
     size_t total = POOL_BYTES / vsize * vsize;
     uint8_t *v = malloc(total);
     if (!v)
         exit(1);
-    uint64_t x = 42;
-    for (size_t i = 0; i < total;) {
-        uint64_t r = xorshift(&x);
-        if (r & 1) { /* a random number: the incompressible part */
-            int n = snprintf((char *)v + i, total - i, "%u, ",
-                             (unsigned)(r >> 40));
-            i += n > 0 ? (size_t)n : 0;
-            continue;
-        }
-        const char *w = words[(r >> 8) % 10];
-        for (size_t k = 0; w[k] && i < total; k++)
-            v[i++] = (uint8_t)w[k];
-    }
+    vg_fill(v, total);
     return v;
 }
 
@@ -283,7 +260,7 @@ int main(int argc, char **argv)
         return 1;
     uint64_t x = 7;
     for (size_t i = 0; i < len; i++)
-        src[i] = (uint8_t)xorshift(&x);
+        src[i] = (uint8_t)vg_xorshift(&x);
     memset(dst, 0, len);
     if (kr_crc32c_hw_available())
         bench_buffer("crc32c_hw", kr_crc32c_hw, src, dst, len);

@@ -3,6 +3,7 @@
  * see perf_common.h.
  */
 #include "perf_common.h"
+#include "valuegen.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -139,37 +140,6 @@ void perf_opts_free(struct perf_opts *o)
     o->prop_cnt = 0;
 }
 
-static uint64_t xorshift(uint64_t *x)
-{
-    *x ^= *x << 13;
-    *x ^= *x >> 7;
-    *x ^= *x << 17;
-    return *x;
-}
-
-/* JSON-ish text from a small vocabulary and random numbers: compresses
- * about as well as real event payloads (about 3x). */
-static void make_values(uint8_t *v, size_t total)
-{
-    static const char *words[] = {
-        "{\"id\": ",  "\"user\": ", "\"name\": ", "\"ts\": ",  "true, ",
-        "false, ",    "null, ",     "\"ok\", ",   "\"err\", ", "} ",
-    };
-    uint64_t x = 42;
-    for (size_t i = 0; i < total;) {
-        uint64_t r = xorshift(&x);
-        if (r & 1) { /* a random number: the incompressible part */
-            int n = snprintf((char *)v + i, total - i, "%u, ",
-                             (unsigned)(r >> 40));
-            i += n > 0 ? (size_t)n : 0;
-            continue;
-        }
-        const char *w = words[(r >> 8) % 10];
-        for (size_t k = 0; w[k] && i < total; k++)
-            v[i++] = (uint8_t)w[k];
-    }
-}
-
 static void *xcalloc(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size);
@@ -189,7 +159,7 @@ void perf_run_init(struct perf_run *r, const struct perf_opts *o)
         r->values_n = (size_t)o->count;
     /* +1: snprintf wants room for its NUL past the last value */
     r->values = xcalloc(r->values_n * o->size + 1, 1);
-    make_values(r->values, r->values_n * o->size);
+    vg_fill(r->values, r->values_n * o->size);
     r->keys = xcalloc(r->values_n, PERF_KEY_LEN + 1);
     for (size_t i = 0; i < r->values_n; i++)
         snprintf(r->keys + i * (PERF_KEY_LEN + 1), PERF_KEY_LEN + 1,
