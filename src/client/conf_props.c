@@ -73,15 +73,11 @@ static const struct kr_prop_val compression_vals[] = {
     {"snappy", KR_COMPRESSION_SNAPPY}, {"lz4", KR_COMPRESSION_LZ4},
     {"zstd", KR_COMPRESSION_ZSTD}, {NULL, 0}};
 
-/* kr_partitioner_parse()'s names; test_conf checks they agree. */
+/* kr_partitioner_parse()'s names, from the same list. */
 static const struct kr_prop_val partitioner_vals[] = {
-    {"random", KR_PARTITIONER_RANDOM},
-    {"consistent", KR_PARTITIONER_CONSISTENT},
-    {"consistent_random", KR_PARTITIONER_CONSISTENT_RANDOM},
-    {"murmur2", KR_PARTITIONER_MURMUR2},
-    {"murmur2_random", KR_PARTITIONER_MURMUR2_RANDOM},
-    {"fnv1a", KR_PARTITIONER_FNV1A},
-    {"fnv1a_random", KR_PARTITIONER_FNV1A_RANDOM},
+#define PARTITIONER_VAL(n, t) {n, t},
+    KR_PARTITIONER_NAMES(PARTITIONER_VAL)
+#undef PARTITIONER_VAL
     {NULL, 0}};
 
 /* Assignor names; the values only tell eager (0) from cooperative (1). */

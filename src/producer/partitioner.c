@@ -14,13 +14,9 @@ static const struct {
     const char *name;
     enum kr_partitioner_type type;
 } partitioner_names[] = {
-    {"random", KR_PARTITIONER_RANDOM},
-    {"consistent", KR_PARTITIONER_CONSISTENT},
-    {"consistent_random", KR_PARTITIONER_CONSISTENT_RANDOM},
-    {"murmur2", KR_PARTITIONER_MURMUR2},
-    {"murmur2_random", KR_PARTITIONER_MURMUR2_RANDOM},
-    {"fnv1a", KR_PARTITIONER_FNV1A},
-    {"fnv1a_random", KR_PARTITIONER_FNV1A_RANDOM},
+#define NAME_ENTRY(n, t) {n, t},
+    KR_PARTITIONER_NAMES(NAME_ENTRY)
+#undef NAME_ENTRY
 };
 
 #define NAMES_CNT (sizeof partitioner_names / sizeof partitioner_names[0])

@@ -39,6 +39,17 @@ enum kr_partitioner_type {
     KR_PARTITIONER_USER,
 };
 
+/* The "partitioner" property's values (librdkafka's names), for the
+ * parser here and the property table (X(name, type)). */
+#define KR_PARTITIONER_NAMES(X)                                                \
+    X("random", KR_PARTITIONER_RANDOM)                                         \
+    X("consistent", KR_PARTITIONER_CONSISTENT)                                 \
+    X("consistent_random", KR_PARTITIONER_CONSISTENT_RANDOM)                   \
+    X("murmur2", KR_PARTITIONER_MURMUR2)                                       \
+    X("murmur2_random", KR_PARTITIONER_MURMUR2_RANDOM)                         \
+    X("fnv1a", KR_PARTITIONER_FNV1A)                                           \
+    X("fnv1a_random", KR_PARTITIONER_FNV1A_RANDOM)
+
 #define KR_PARTITIONER_TYPE_DEFAULT KR_PARTITIONER_MURMUR2_RANDOM
 
 struct kr_partitioner {
