@@ -89,6 +89,15 @@ int16_t kr_conn_api_version(const struct kr_conn *conn,
     return v >= floor ? v : -1;
 }
 
+/* A request leaves this connection's queues: its frame is no longer
+ * needed. */
+static void req_release(struct kr_req *r)
+{
+    r->queue = NULL;
+    r->conn = NULL;
+    kr_buf_free(&r->frame);
+}
+
 /* ---- closing and backoff ---- */
 
 /* Requests in flight when the connection dies: the ones that may be sent
@@ -99,9 +108,7 @@ static void fail_inflight(struct kr_conn *conn, krafka_err_t err,
     struct kr_client *c = conn->c;
     struct kr_req *r;
     while ((r = kr_reqq_pop(&conn->inflight))) {
-        r->queue = NULL;
-        r->conn = NULL;
-        kr_buf_free(&r->frame);
+        req_release(r);
         if (r == &conn->setup)
             continue;
         if (r->retry_transport && kr_now_us() < r->deadline_us &&
@@ -225,9 +232,7 @@ void kr_conn_destroy(struct kr_conn *conn, krafka_err_t err)
     close_socket(conn);
     struct kr_req *r;
     while ((r = kr_reqq_pop(&conn->inflight))) {
-        r->queue = NULL;
-        r->conn = NULL;
-        kr_buf_free(&r->frame);
+        req_release(r);
         if (r != &conn->setup)
             kr_req_finish(c, r, err, "client is being destroyed", NULL);
     }
@@ -510,9 +515,7 @@ static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len)
         return false;
     }
     kr_reqq_pop(&conn->inflight);
-    r->queue = NULL;
-    r->conn = NULL;
-    kr_buf_free(&r->frame);
+    req_release(r);
     uint32_t gen = conn->gen;
     kr_dbg(&conn->c->log, KR_DBG_PROTOCOL, "RECV",
            "%s: %s v%d response corr %d, %zu bytes, %lld us",
@@ -600,9 +603,7 @@ static bool written(struct kr_conn *conn, struct kr_req *r)
         return true;
     uint32_t gen = conn->gen;
     kr_reqq_remove(&conn->inflight, r);
-    r->queue = NULL;
-    r->conn = NULL;
-    kr_buf_free(&r->frame);
+    req_release(r);
     kr_req_finish(conn->c, r, KRAFKA_ERR_NONE, NULL, NULL);
     return conn->gen == gen;
 }
@@ -740,9 +741,7 @@ void kr_conn_req_timeout(struct kr_conn *conn, struct kr_req *r)
     if (conn->wcur == r)
         conn->wcur = r->next;
     kr_reqq_remove(&conn->inflight, r);
-    r->queue = NULL;
-    r->conn = NULL;
-    kr_buf_free(&r->frame);
+    req_release(r);
     kr_conn_fail(conn, KRAFKA_ERR_LOCAL_TIMED_OUT, false, "%s", msg);
     /* Idempotent requests with time left try again elsewhere. */
     if (r->retry_transport && kr_now_us() < r->deadline_us)
