@@ -327,6 +327,13 @@ static const char *dup_str(struct topics_call *tc, const char *s)
     return s ? arena_str(&tc->strs, kr_str_c(s)) : NULL;
 }
 
+/* Frees a call that was never submitted (both references). */
+static void topics_call_abort(struct topics_call *tc)
+{
+    kr_call_release(&tc->call);
+    kr_call_release(&tc->call);
+}
+
 /* A call for @cnt topics; every result starts as "no answer". */
 static struct topics_call *topics_call_new(size_t cnt)
 {
@@ -340,8 +347,7 @@ static struct topics_call *topics_call_new(size_t cnt)
     tc->results = calloc(cnt, sizeof *tc->results);
     tc->names = calloc(cnt, sizeof *tc->names);
     if (!tc->results || !tc->names) {
-        kr_call_release(&tc->call);
-        kr_call_release(&tc->call);
+        topics_call_abort(tc);
         return NULL;
     }
     for (size_t i = 0; i < cnt; i++) {
@@ -399,25 +405,27 @@ static krafka_err_t fill_create(struct topics_call *tc,
     return KRAFKA_ERR_NONE;
 }
 
-static bool topics_valid(const krafka_new_topic_t *topics, size_t cnt,
+/* Checks the arguments of a create call; the message names the topic. */
+static bool topics_valid(const krafka_admin_t *a,
+                         const krafka_new_topic_t *topics, size_t cnt,
                          char *errstr, size_t errstr_size)
 {
-    for (size_t i = 0; i < cnt; i++) {
-        if (!topics[i].topic || !topics[i].topic[0] ||
-            (topics[i].config_cnt && !topics[i].configs)) {
-            snprintf(errstr ? errstr : (char[1]){0}, errstr ? errstr_size : 1,
-                     "topic %zu: a name is required (and configs when "
-                     "config_cnt > 0)",
+    char msg[128] = "";
+    if (!a || !topics || cnt == 0 || cnt > 10000)
+        snprintf(msg, sizeof msg, "1..10000 topics are required");
+    for (size_t i = 0; !msg[0] && i < cnt; i++) {
+        const krafka_new_topic_t *t = &topics[i];
+        bool ok = t->topic && t->topic[0] && (!t->config_cnt || t->configs);
+        for (size_t j = 0; ok && j < t->config_cnt; j++)
+            ok = t->configs[2 * j] != NULL;
+        if (!ok)
+            snprintf(msg, sizeof msg,
+                     "topic %zu: a name is required, and a name for each "
+                     "config",
                      i);
-            return false;
-        }
-        for (size_t j = 0; j < 2 * topics[i].config_cnt; j += 2)
-            if (!topics[i].configs[j]) {
-                set_errstr(errstr, errstr_size, "config name is NULL");
-                return false;
-            }
     }
-    return true;
+    set_errstr(errstr, errstr_size, msg);
+    return !msg[0];
 }
 
 krafka_err_t krafka_admin_create_topics(krafka_admin_t *a,
@@ -426,18 +434,13 @@ krafka_err_t krafka_admin_create_topics(krafka_admin_t *a,
                                         krafka_topic_result_t *results,
                                         char *errstr, size_t errstr_size)
 {
-    if (!a || !topics || cnt == 0 || cnt > 10000 ||
-        !topics_valid(topics, cnt, errstr, errstr_size)) {
-        if (!topics || cnt == 0 || cnt > 10000 || !a)
-            set_errstr(errstr, errstr_size, "1..10000 topics are required");
+    if (!topics_valid(a, topics, cnt, errstr, errstr_size))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
-    }
     struct topics_call *tc = topics_call_new(cnt);
     if (!tc)
         return KRAFKA_ERR_LOCAL_NOMEM;
     if (fill_create(tc, topics, cnt) != KRAFKA_ERR_NONE) {
-        kr_call_release(&tc->call);
-        kr_call_release(&tc->call);
+        topics_call_abort(tc);
         return KRAFKA_ERR_LOCAL_NOMEM;
     }
     tc->msg.create = (struct kr_CreateTopicsRequest){
@@ -472,8 +475,7 @@ krafka_err_t krafka_admin_delete_topics(krafka_admin_t *a,
     tc->items = st;
     tc->configs = names;
     if (!st || !names) {
-        kr_call_release(&tc->call);
-        kr_call_release(&tc->call);
+        topics_call_abort(tc);
         return KRAFKA_ERR_LOCAL_NOMEM;
     }
     for (size_t i = 0; i < cnt; i++) {

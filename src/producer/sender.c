@@ -100,7 +100,7 @@ static void pid_done(struct kr_client *c, struct kr_req *r, krafka_err_t err,
                    "InitProducerId failed: %s", errstr);
         p->pid_retry_us = kr_now_us() +
                           (int64_t)c->conf->retry_backoff_ms * 1000;
-        kr_sender_want(p, p->pid_retry_us);
+        sender_run(p); /* arms the sender timer for the retry */
         return;
     }
     p->producer_id = res->ProducerId;
@@ -538,8 +538,8 @@ static bool may_send(const struct krafka_producer *p,
 
 /* Fails ready batches past message.timeout.ms that were never sent (a
  * sent one may be in the log: it waits for its answer or retry). */
-static void expire(struct krafka_producer *p, struct kr_ppart *pp,
-                   int64_t now, struct kr_pbatch **expired)
+static void expire(struct kr_ppart *pp, int64_t now,
+                   struct kr_pbatch **expired)
 {
     struct kr_pbatch **at = &pp->ready, *prev = NULL;
     while (*at) {
@@ -554,10 +554,8 @@ static void expire(struct krafka_producer *p, struct kr_ppart *pp,
         at = &b->next;
     }
     pp->ready_tail = prev;
-    (void)p;
 }
 
-/* One partition: linger, expiry, and the batch to send, if any. */
 /* Whether the open batch closes now: on a flush, at its deadline, or once
  * linger.ms passed and the partition can send it at once. A batch that
  * would only wait in the ready queue stays open and keeps filling: closing
@@ -576,6 +574,7 @@ static bool close_due(const struct krafka_producer *p,
     return ps->can_send && !pp->ready && pp->inflight < max;
 }
 
+/* One partition: linger, expiry, and the batch to send, if any. */
 static struct kr_pbatch *part_pass(struct krafka_producer *p,
                                    struct kr_ppart *pp, struct pass *ps,
                                    struct kr_pbatch **expired)
@@ -588,7 +587,7 @@ static struct kr_pbatch *part_pass(struct krafka_producer *p,
     else if (pp->open && pp->open->first_us + linger > ps->now &&
              pp->open->first_us + linger < ps->next)
         ps->next = pp->open->first_us + linger;
-    expire(p, pp, ps->now, expired);
+    expire(pp, ps->now, expired);
     struct kr_pbatch *b = pp->ready;
     if (b && ps->can_send && may_send(p, pp, b, ps->now)) {
         pp->ready = b->next;
