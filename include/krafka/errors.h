@@ -47,7 +47,10 @@ extern "C" {
     X(LOCAL_PARTITION_EOF,            -175, 0, "Local: reached end of partition") \
     X(LOCAL_FAIL,                     -174, 0, "Local: failure")              \
     X(LOCAL_UNSUPPORTED_COMPRESSION,  -173, 0, "Local: unsupported compression codec") \
-    X(LOCAL_UNKNOWN_BROKER,           -172, 0, "Local: unknown broker")
+    X(LOCAL_UNKNOWN_BROKER,           -172, 0, "Local: unknown broker") \
+    X(LOCAL_NOENT,                    -171, 0, "Local: no such entry")        \
+    X(LOCAL_MAX_POLL_EXCEEDED,        -170, 1, "Local: max.poll.interval.ms exceeded") \
+    X(LOCAL_NO_OFFSET,                -169, 0, "Local: no offset to commit")
 
 /* Broker error codes: Kafka's org.apache.kafka.common.protocol.Errors. */
 #include "krafka/errors_broker.h"

@@ -15,6 +15,7 @@
 #include "krafka/conf.h"
 #include "krafka/admin.h"
 #include "krafka/producer.h"
+#include "krafka/consumer.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -599,6 +599,30 @@ void krafka_conf_set_interceptors(krafka_conf_t *conf,
     conf->ic_opaque = ic_opaque;
 }
 
+void krafka_conf_set_rebalance_cb(krafka_conf_t *conf,
+                                  krafka_rebalance_cb cb)
+{
+    if (conf)
+        conf->rebalance_cb = cb;
+}
+
+void krafka_conf_set_offset_commit_cb(krafka_conf_t *conf,
+                                      krafka_offset_commit_cb cb)
+{
+    if (conf)
+        conf->offset_commit_cb = cb;
+}
+
+void krafka_conf_set_consume_interceptor(krafka_conf_t *conf,
+                                         krafka_on_consume_cb cb,
+                                         void *ic_opaque)
+{
+    if (!conf)
+        return;
+    conf->on_consume = cb;
+    conf->consume_ic_opaque = ic_opaque;
+}
+
 void krafka_conf_set_opaque(krafka_conf_t *conf, void *opaque)
 {
     if (conf)

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "krafka/conf.h"
+#include "krafka/consumer.h"
 #include "krafka/producer.h"
 #include "util/buf.h"
 
@@ -158,6 +159,10 @@ struct krafka_conf {
     krafka_on_send_cb on_send;
     krafka_on_ack_cb on_ack;
     void *ic_opaque;      /* borrowed, for the interceptors */
+    krafka_rebalance_cb rebalance_cb;
+    krafka_offset_commit_cb offset_commit_cb;
+    krafka_on_consume_cb on_consume;
+    void *consume_ic_opaque; /* borrowed, for on_consume */
     void *opaque;         /* borrowed */
 };
 
