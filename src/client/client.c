@@ -54,6 +54,12 @@ bool kr_reqq_remove(struct kr_reqq *q, struct kr_req *r)
     return false;
 }
 
+void kr_rframe_release(struct kr_rframe *f)
+{
+    if (f && atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) == 1)
+        free(f);
+}
+
 /* ---- completing requests ---- */
 
 void kr_req_finish(struct kr_client *c, struct kr_req *r, krafka_err_t err,
@@ -691,6 +697,30 @@ static void want_done(struct kr_client *c, struct kr_req *r,
     if (err == KRAFKA_ERR_NONE)
         kr_md_want(c, op->topic);
     free(op);
+}
+
+static void want_all_done(struct kr_client *c, struct kr_req *r,
+                          krafka_err_t err, const char *errstr,
+                          const void *resp, int16_t v)
+{
+    (void)err;
+    (void)errstr;
+    (void)resp;
+    (void)v;
+    c->md.last_refresh_us = 0;
+    kr_md_refresh(c, "all topics wanted");
+    free(r);
+}
+
+void kr_client_want_all_topics(struct kr_client *c)
+{
+    atomic_store(&c->md.want_all, true);
+    struct kr_req *r = calloc(1, sizeof *r);
+    if (!r)
+        return;
+    r->done = want_all_done;
+    r->deadline_us = INT64_MAX;
+    kr_client_submit(c, r);
 }
 
 krafka_err_t kr_client_want_topic(struct kr_client *c, const char *topic)

@@ -36,6 +36,21 @@ struct kr_req;
  * requests of one connection in order). */
 enum kr_lane { KR_LANE_MAIN, KR_LANE_FETCH, KR_LANE_CNT };
 
+/* A response frame kept past its done callback (Fetch: records reach the
+ * application without a copy). Reference counted; any thread. */
+struct kr_rframe {
+    atomic_int refs;
+    size_t len;
+    uint8_t data[];
+};
+
+static inline void kr_rframe_ref(struct kr_rframe *f)
+{
+    atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+}
+
+void kr_rframe_release(struct kr_rframe *f); /* NULL: no-op */
+
 struct kr_req;
 /* A FIFO of requests. */
 struct kr_reqq {
@@ -63,6 +78,9 @@ struct kr_req {
     bool retry_transport;   /* resend after a lost connection if time is
                              * left (only for idempotent requests) */
     bool no_response;       /* Produce acks=0: done right after sending */
+    bool keep_frame;        /* decode from a kr_rframe copy of the
+                             * response, handed to done in frame_kept
+                             * (which done then owns, on success) */
     kr_req_done_fn done;
     void *opaque;           /* borrowed, for the done callback */
 
@@ -77,6 +95,7 @@ struct kr_req {
     struct kr_buf frame;    /* the encoded request; written from off */
     size_t off;
     int64_t sent_us;
+    struct kr_rframe *frame_kept; /* see keep_frame */
 };
 
 void kr_reqq_push(struct kr_reqq *q, struct kr_req *r);
@@ -118,6 +137,7 @@ struct kr_md {
     struct kr_timer fast;
     int32_t fast_backoff_ms;    /* grows while leaders are missing */
     bool inited;
+    atomic_bool want_all;       /* refresh every topic (regexes) */
 };
 
 /* ---- broker and connection (conn.c) ---- */
@@ -206,6 +226,9 @@ void kr_client_submit(struct kr_client *c, struct kr_req *r);
 /* Thread: any. Adds @topic to the topics whose metadata the client keeps
  * (refreshed until every partition has a leader). */
 krafka_err_t kr_client_want_topic(struct kr_client *c, const char *topic);
+/* Thread: any. Keeps the metadata of every topic of the cluster (for
+ * regex subscriptions) and refreshes now. */
+void kr_client_want_all_topics(struct kr_client *c);
 /* Thread: io. kr_client_submit() for requests made on the I/O thread. */
 void kr_client_send(struct kr_client *c, struct kr_req *r);
 /* Thread: io. Routes a request to its broker or to the any-queue. */

@@ -269,7 +269,7 @@ static void refresh_done(struct kr_client *c, struct kr_req *r,
     struct md_req *mr = (struct md_req *)r;
     c->md.refresh_inflight = false;
     if (err == KRAFKA_ERR_NONE) {
-        kr_md_apply(c, resp, false);
+        kr_md_apply(c, resp, mr->msg.TopicsCnt < 0);
     } else if (err != KRAFKA_ERR_LOCAL_DESTROY) {
         kr_dbg(&c->log, KR_DBG_METADATA, "METADATA",
                "metadata refresh failed: %s", errstr);
@@ -298,9 +298,11 @@ static struct md_req *refresh_build(struct kr_client *c)
     }
     for (size_t i = 0; i < md->wanted_cnt; i++)
         mr->topics[i].Name = kr_str_c(md->wanted[i]);
-    /* An empty list asks for brokers only (v1+; null would be all). */
-    mr->msg.TopicsCnt = (int32_t)md->wanted_cnt;
-    mr->msg.Topics = mr->topics;
+    /* An empty list asks for brokers only (v1+; null for all topics, which
+     * regex subscriptions need). */
+    bool all = atomic_load(&md->want_all);
+    mr->msg.TopicsCnt = all ? -1 : (int32_t)md->wanted_cnt;
+    mr->msg.Topics = all ? NULL : mr->topics;
     mr->msg.AllowAutoTopicCreation = c->conf->allow_auto_create_topics;
     mr->req = (struct kr_req){
         .api = &kr_api_Metadata, .msg = &mr->msg, .min_ver = 1,

@@ -507,13 +507,28 @@ static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len)
         return false;
     }
     void *resp = NULL;
+    struct kr_rframe *kept = NULL;
+    if (r->keep_frame) {
+        kept = malloc(sizeof *kept + len);
+        if (!kept) {
+            kr_conn_fail(conn, KRAFKA_ERR_LOCAL_NOMEM, false,
+                         "no memory for a %zu byte response", len);
+            return false;
+        }
+        atomic_init(&kept->refs, 1);
+        kept->len = len;
+        memcpy(kept->data, p, len);
+        p = kept->data;
+    }
     krafka_err_t err = decode(conn, r, p, len, &resp);
     if (err != KRAFKA_ERR_NONE) {
+        kr_rframe_release(kept);
         kr_conn_fail(conn, err, false,
                      "malformed %s v%d response (%zu bytes): %s",
                      r->api->name, r->ver, len, krafka_err2str(err));
         return false;
     }
+    r->frame_kept = kept;
     kr_reqq_pop(&conn->inflight);
     req_release(r);
     uint32_t gen = conn->gen;
