@@ -1161,6 +1161,14 @@ static void sub_free_locked(struct kr_cgrp *g)
     g->topic_cnt = g->re_cnt = 0;
 }
 
+void kr_cgrp_stop_timers(struct kr_cgrp *g)
+{
+    struct kr_loop *l = &g->k->c->loop;
+    kr_timer_stop(l, &g->timer);
+    kr_timer_stop(l, &g->hb_timer);
+    kr_timer_stop(l, &g->commit_timer);
+}
+
 void kr_cgrp_destroy(struct kr_cgrp *g)
 {
     if (!g)

@@ -12,7 +12,9 @@
 #include "consumer/consumer.h"
 
 struct kr_cgrp *kr_cgrp_new(struct krafka_consumer *k);
-/* Thread: any but io, after the I/O thread stopped. */
+/* Thread: any but io, after the I/O thread stopped: the timers, then
+ * (after the client is gone) the rest. */
+void kr_cgrp_stop_timers(struct kr_cgrp *g);
 void kr_cgrp_destroy(struct kr_cgrp *g);
 
 /* Thread: any. Replaces the subscription (copies @topics) and

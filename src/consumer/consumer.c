@@ -334,8 +334,16 @@ void krafka_consumer_destroy(krafka_consumer_t *k)
         return;
     if (k->c && k->c->thread_started)
         krafka_consumer_close(k);
-    if (k->c)
+    if (k->c) {
         kr_client_stop(k->c);
+        kr_timer_stop(&k->c->loop, &k->fetch_timer);
+        if (k->cg)
+            kr_cgrp_stop_timers(k->cg);
+        /* Requests still pending complete (LOCAL_DESTROY) in here, so the
+         * consumer's state must still exist. */
+        kr_client_destroy(k->c);
+        k->c = NULL;
+    }
     kr_poll_destroy(k);
     struct kr_qitem *it;
     while ((it = k->qhead)) {
@@ -344,12 +352,9 @@ void krafka_consumer_destroy(krafka_consumer_t *k)
     }
     while (k->tps)
         kr_cons_remove_locked(k, k->tps);
-    if (k->c)
-        kr_fetcher_destroy(k);
+    kr_fetcher_destroy(k);
     if (k->cg)
         kr_cgrp_destroy(k->cg);
-    if (k->c)
-        kr_client_destroy(k->c);
     pthread_mutex_destroy(&k->lock);
     pthread_cond_destroy(&k->cond);
     free(k);
