@@ -140,15 +140,15 @@ struct kr_parse {
 struct kr_fsess {
     int32_t broker;
     bool inflight;
-    int32_t session_id;         /* 0: none */
+    int32_t session_id;         /* 0: none (the next fetch is a full one) */
     int32_t epoch;              /* next request's SessionEpoch */
     /* The partitions the session holds, as last sent. */
     struct kr_fsess_part {
         struct kr_toppar *tp;   /* owned reference */
         int64_t offset;
-        int32_t max_bytes;
+        uint8_t topic_id[16];
     } *parts;
-    int32_t part_cnt, part_cap;
+    int32_t part_cnt;
 };
 
 struct krafka_consumer {

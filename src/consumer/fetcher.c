@@ -19,6 +19,7 @@ struct fentry {
     struct kr_toppar *tp; /* owned reference */
     uint32_t version;
     int64_t offset;
+    uint8_t topic_id[16];
 };
 
 struct freq {
@@ -32,6 +33,11 @@ struct freq {
     struct kr_FetchRequest msg;
     struct kr_FetchTopic *topics;
     struct kr_FetchPartition *parts;
+    int32_t part_cnt;
+    struct kr_ForgottenTopic *forgot;
+    int32_t *forgot_parts;
+    int32_t forgot_part_cnt;
+    int32_t sent_epoch;        /* SessionEpoch sent */
     struct kr_ListOffsetsRequest lo;
     struct kr_ListOffsetsTopic *lo_topics;
     struct kr_ListOffsetsPartition *lo_parts;
@@ -48,6 +54,8 @@ static void freq_free(struct freq *f)
     free(f->ents);
     free(f->topics);
     free(f->parts);
+    free(f->forgot);
+    free(f->forgot_parts);
     free(f->lo_topics);
     free(f->lo_parts);
     free(f->of_topics);
@@ -168,6 +176,17 @@ static void partition_error(struct krafka_consumer *k, struct kr_toppar *tp,
     }
 }
 
+static void sess_reset(struct kr_fsess *s)
+{
+    for (int32_t i = 0; i < s->part_cnt; i++)
+        kr_toppar_release(s->parts[i].tp);
+    free(s->parts);
+    s->parts = NULL;
+    s->part_cnt = 0;
+    s->session_id = 0;
+    s->epoch = 0;
+}
+
 /* ---- Fetch responses ---- */
 
 /* The offset after the last whole batch of @blob, or -1 when there is
@@ -285,17 +304,43 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
     }
 }
 
-/* The name of response topic @t: by name (v12-) or by id (v13+). */
+/* The name of response topic @t: by name (v12-) or by id (v13+), among
+ * the session's partitions (an incremental answer may carry any). */
 static struct kr_str resp_topic(const struct freq *f,
                                 const struct kr_FetchableTopicResponse *t,
                                 int16_t v)
 {
     if (v <= 12)
         return t->Topic;
-    for (int32_t i = 0; i < f->msg.TopicsCnt; i++)
-        if (memcmp(f->topics[i].TopicId.b, t->TopicId.b, 16) == 0)
-            return f->topics[i].Topic;
+    for (int32_t i = 0; i < f->ent_cnt; i++)
+        if (memcmp(f->ents[i].topic_id, t->TopicId.b, 16) == 0)
+            return kr_str_c(f->ents[i].tp->topic);
     return (struct kr_str){NULL, -1};
+}
+
+/* Moves the broker's session on after an answer, or drops it. */
+static void sess_answer(struct krafka_consumer *k, const struct freq *f,
+                        krafka_err_t err, const struct kr_FetchResponse *res)
+{
+    for (int32_t i = 0; i < k->sess_cnt; i++) {
+        struct kr_fsess *s = &k->sess[i];
+        if (s->broker != f->broker)
+            continue;
+        s->inflight = false;
+        if (err) {
+            if (s->session_id)
+                kr_dbg(&k->c->log, KR_DBG_FETCH, "SESSION",
+                       "fetch session %d with broker %d dropped: %s",
+                       (int)s->session_id, (int)f->broker,
+                       krafka_err2str(err));
+            sess_reset(s);
+        } else if (f->sent_epoch == 0) {
+            s->session_id = res->SessionId;
+            s->epoch = 1;
+        } else {
+            s->epoch = s->epoch == INT32_MAX ? 1 : s->epoch + 1;
+        }
+    }
 }
 
 static void fetch_done(struct kr_client *c, struct kr_req *r,
@@ -328,6 +373,7 @@ static void fetch_done(struct kr_client *c, struct kr_req *r,
                 arm_backoff(k, tp);
         }
     }
+    sess_answer(k, f, err, res);
     pthread_mutex_unlock(&k->lock);
     if (err && err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_dbg(&c->log, KR_DBG_FETCH, "FETCHERR", "fetch from %d failed: %s",
@@ -335,9 +381,6 @@ static void fetch_done(struct kr_client *c, struct kr_req *r,
     if (err && !krafka_err_is_retriable(err) && err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_md_refresh(c, "fetch failed");
     kr_rframe_release(frame);
-    for (int32_t i = 0; i < k->sess_cnt; i++)
-        if (k->sess[i].broker == f->broker)
-            k->sess[i].inflight = false;
     freq_free(f);
     if (err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_fetcher_run(k);
@@ -390,46 +433,118 @@ static bool freq_add(struct freq *f, struct kr_toppar *tp, int32_t cap)
     return true;
 }
 
-/* Groups the entries by topic into the FetchRequest. */
-static bool fetch_build(struct krafka_consumer *k, struct freq *f,
-                        int32_t max_bytes, bool *ids)
+/* The session's entry for @tp, or NULL. */
+static struct kr_fsess_part *sess_find(struct kr_fsess *s,
+                                       const struct kr_toppar *tp)
 {
-    f->topics = calloc((size_t)f->ent_cnt, sizeof *f->topics);
-    f->parts = calloc((size_t)f->ent_cnt, sizeof *f->parts);
-    if (!f->topics || !f->parts)
-        return false;
-    kr_fetch_request_init(&f->msg);
-    *ids = true;
-    int32_t tcnt = 0;
+    for (int32_t i = 0; i < s->part_cnt; i++)
+        if (s->parts[i].tp == tp)
+            return &s->parts[i];
+    return NULL;
+}
+
+/* Topic ids of the entries; false when one is unknown (then the request
+ * uses names: Fetch v12 at most). */
+static bool entry_ids(struct krafka_consumer *k, struct freq *f)
+{
+    static const uint8_t zero[16];
+    bool ids = true;
     for (int32_t i = 0; i < f->ent_cnt; i++) {
         struct fentry *e = &f->ents[i];
-        struct kr_FetchPartition *p = &f->parts[i];
-        kr_fetch_partition_init(p);
-        p->Partition = e->tp->partition;
-        p->FetchOffset = e->offset;
-        p->PartitionMaxBytes = k->conf->max_partition_fetch_bytes;
-        int32_t lead;
-        (void)kr_md_leader(k->c, e->tp->topic, e->tp->partition, &lead,
-                           &p->CurrentLeaderEpoch);
-        struct kr_FetchTopic *t = NULL;
-        for (int32_t j = 0; j < tcnt && !t; j++)
-            if (kr_str_eq(f->topics[j].Topic, e->tp->topic))
-                t = &f->topics[j];
-        if (!t) {
-            t = &f->topics[tcnt++];
-            t->Topic = kr_str_c(e->tp->topic);
-            t->Partitions = p;
-            int16_t terr;
-            if (!kr_md_topic_info(k->c, e->tp->topic, t->TopicId.b, &terr))
-                *ids = false;
-            static const uint8_t zero[16];
-            if (memcmp(t->TopicId.b, zero, 16) == 0)
-                *ids = false;
-        }
-        t->PartitionsCnt++; /* entries are sorted: a topic's are adjacent */
+        int16_t terr;
+        if (!kr_md_topic_info(k->c, e->tp->topic, e->topic_id, &terr) ||
+            memcmp(e->topic_id, zero, 16) == 0)
+            ids = false;
     }
-    f->msg.TopicsCnt = tcnt;
+    return ids;
+}
+
+/* Adds partition @e to the request's topic list (entries are sorted by
+ * topic, so a topic's partitions are adjacent). */
+static void add_changed(struct krafka_consumer *k, struct freq *f,
+                        const struct fentry *e)
+{
+    struct kr_FetchPartition *p = &f->parts[f->part_cnt++];
+    kr_fetch_partition_init(p);
+    p->Partition = e->tp->partition;
+    p->FetchOffset = e->offset;
+    p->PartitionMaxBytes = k->conf->max_partition_fetch_bytes;
+    int32_t lead;
+    (void)kr_md_leader(k->c, e->tp->topic, e->tp->partition, &lead,
+                       &p->CurrentLeaderEpoch);
+    struct kr_FetchTopic *t =
+        f->msg.TopicsCnt ? &f->topics[f->msg.TopicsCnt - 1] : NULL;
+    if (!t || !kr_str_eq(t->Topic, e->tp->topic)) {
+        t = &f->topics[f->msg.TopicsCnt++];
+        t->Topic = kr_str_c(e->tp->topic);
+        memcpy(t->TopicId.b, e->topic_id, 16);
+        t->Partitions = p;
+    }
+    t->PartitionsCnt++;
+}
+
+/* Adds a partition the session drops to ForgottenTopicsData. */
+static void add_forgotten(struct freq *f, const struct kr_fsess_part *sp)
+{
+    struct kr_ForgottenTopic *t = NULL;
+    for (int32_t i = 0; i < f->msg.ForgottenTopicsDataCnt && !t; i++)
+        if (kr_str_eq(f->forgot[i].Topic, sp->tp->topic))
+            t = &f->forgot[i];
+    if (!t) {
+        t = &f->forgot[f->msg.ForgottenTopicsDataCnt++];
+        t->Topic = kr_str_c(sp->tp->topic);
+        memcpy(t->TopicId.b, sp->topic_id, 16);
+        t->Partitions = &f->forgot_parts[f->forgot_part_cnt];
+    }
+    /* partitions of one topic are contiguous: the session keeps them in
+     * the order of the last request, which is sorted by topic */
+    f->forgot_parts[f->forgot_part_cnt++] = sp->tp->partition;
+    t->PartitionsCnt++;
+}
+
+/* The FetchRequest: with a session (KIP-227) only the partitions whose
+ * position changed and the ones the session drops; without one, all. The
+ * session then holds the entries. */
+static bool fetch_build(struct krafka_consumer *k, struct freq *f,
+                        struct kr_fsess *s, int32_t max_bytes, bool *ids)
+{
+    size_t n = (size_t)f->ent_cnt + 1, old = (size_t)s->part_cnt + 1;
+    f->topics = calloc(n, sizeof *f->topics);
+    f->parts = calloc(n, sizeof *f->parts);
+    f->forgot = calloc(old, sizeof *f->forgot);
+    f->forgot_parts = calloc(old, sizeof *f->forgot_parts);
+    struct kr_fsess_part *np = calloc(n, sizeof *np);
+    if (!f->topics || !f->parts || !f->forgot || !f->forgot_parts || !np) {
+        free(np);
+        return false;
+    }
+    kr_fetch_request_init(&f->msg);
+    *ids = entry_ids(k, f);
+    bool full = s->session_id == 0;
+    for (int32_t i = 0; i < f->ent_cnt; i++) {
+        struct fentry *e = &f->ents[i];
+        struct kr_fsess_part *sp = full ? NULL : sess_find(s, e->tp);
+        if (!sp || sp->offset != e->offset)
+            add_changed(k, f, e);
+        np[i] = (struct kr_fsess_part){.tp = e->tp, .offset = e->offset};
+        memcpy(np[i].topic_id, e->topic_id, 16);
+        atomic_fetch_add(&e->tp->refs, 1);
+    }
+    for (int32_t i = 0; !full && i < s->part_cnt; i++)
+        if (!fentry_find(f, kr_str_c(s->parts[i].tp->topic),
+                         s->parts[i].tp->partition))
+            add_forgotten(f, &s->parts[i]);
+    int32_t id = s->session_id, epoch = full ? 0 : s->epoch;
+    sess_reset(s);
+    s->session_id = id;
+    s->epoch = epoch;
+    s->parts = np;
+    s->part_cnt = f->ent_cnt;
+    f->sent_epoch = epoch;
     f->msg.Topics = f->topics;
+    f->msg.ForgottenTopicsData = f->forgot;
+    f->msg.SessionId = id;
+    f->msg.SessionEpoch = epoch;
     f->msg.MaxWaitMs = k->conf->fetch_wait_max_ms;
     f->msg.MinBytes = k->conf->fetch_min_bytes;
     f->msg.MaxBytes = max_bytes;
@@ -443,7 +558,9 @@ static bool fetch_build(struct krafka_consumer *k, struct freq *f,
 static int cmp_ent(const void *a, const void *b)
 {
     const struct fentry *x = a, *y = b;
-    return strcmp(x->tp->topic, y->tp->topic);
+    int c = strcmp(x->tp->topic, y->tp->topic);
+    return c ? c : (x->tp->partition > y->tp->partition) -
+                       (x->tp->partition < y->tp->partition);
 }
 
 /* Builds and sends the Fetch for @broker of every fetchable partition it
@@ -455,8 +572,9 @@ static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
     int32_t max_bytes = k->conf->fetch_max_bytes;
     if ((size_t)max_bytes > room)
         max_bytes = (int32_t)room;
+    struct kr_fsess *s = sess_get(k, broker);
     struct freq *f = calloc(1, sizeof *f);
-    if (!f || !(f->ents = calloc((size_t)cnt, sizeof *f->ents))) {
+    if (!s || !f || !(f->ents = calloc((size_t)cnt, sizeof *f->ents))) {
         free(f);
         return;
     }
@@ -470,20 +588,21 @@ static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
     }
     qsort(f->ents, (size_t)f->ent_cnt, sizeof *f->ents, cmp_ent);
     bool ids;
-    if (f->ent_cnt == 0 || !fetch_build(k, f, max_bytes, &ids)) {
+    if (f->ent_cnt == 0 || !fetch_build(k, f, s, max_bytes, &ids)) {
         for (int32_t i = 0; i < f->ent_cnt; i++)
             f->ents[i].tp->fetching = false;
         freq_free(f);
         return;
     }
+    if (!ids && s->session_id) /* names from now on: a new session */
+        sess_reset(s);
     f->reserved = (size_t)max_bytes;
     k->fetch_reserved += f->reserved;
-    struct kr_fsess *s = sess_get(k, broker);
-    if (s)
-        s->inflight = true;
+    s->inflight = true;
     f->req = (struct kr_req){
         .api = &kr_api_Fetch,
         .msg = &f->msg,
+        .min_ver = 7,
         .max_ver = ids ? 0 : 12,
         .broker_id = broker,
         .lane = KR_LANE_FETCH,
@@ -804,11 +923,8 @@ void kr_fetcher_init(struct krafka_consumer *k)
 
 void kr_fetcher_destroy(struct krafka_consumer *k)
 {
-    for (int32_t i = 0; i < k->sess_cnt; i++) {
-        for (int32_t j = 0; j < k->sess[i].part_cnt; j++)
-            kr_toppar_release(k->sess[i].parts[j].tp);
-        free(k->sess[i].parts);
-    }
+    for (int32_t i = 0; i < k->sess_cnt; i++)
+        sess_reset(&k->sess[i]);
     free(k->sess);
     k->sess = NULL;
     k->sess_cnt = 0;
