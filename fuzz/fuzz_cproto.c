@@ -108,6 +108,35 @@ static void asg_roundtrips(const struct kr_cp_assignment *a)
     }
 }
 
+/* Every assignor gives each partition to at most one member, and only
+ * partitions that exist. */
+static void assignors_cope(const struct kr_cp_subscription *s)
+{
+    struct kr_assign_topic topics[8];
+    int32_t n = s->topic_cnt < 8 ? s->topic_cnt : 8;
+    for (int32_t i = 0; i < n; i++)
+        topics[i] = (struct kr_assign_topic){s->topics[i], i % 4 * 3};
+    struct kr_assign_member m[2] = {{"a", NULL, s}, {"b", "b-1", s}};
+    struct kr_assign_input in = {m, 2, topics, n, 7};
+    static const char *const names[] = {"range", "roundrobin",
+                                        "cooperative-sticky"};
+    for (int k = 0; k < 3; k++) {
+        struct kr_assign_output out;
+        check(kr_assignor_find(names[k])->assign(&in, &out, NULL, 0) ==
+              KRAFKA_ERR_NONE);
+        check(out.member_cnt == 2);
+        int32_t total = 0;
+        for (int i = 0; i < 2; i++)
+            for (int32_t t = 0; t < out.assignments[i].topic_cnt; t++)
+                total += out.assignments[i].topics[t].partition_cnt;
+        int32_t max = 0;
+        for (int32_t i = 0; i < n; i++)
+            max += topics[i].partition_cnt;
+        check(total <= max); /* duplicate topic names count once */
+        kr_assign_output_free(&out);
+    }
+}
+
 static void failed_ok(krafka_err_t err, const char *errstr)
 {
     check(err == KRAFKA_ERR_LOCAL_BAD_MSG || err == KRAFKA_ERR_LOCAL_NOMEM);
@@ -123,8 +152,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct kr_cp_subscription s;
         krafka_err_t err = kr_cp_subscription_read(&s, data + 1, size - 1,
                                                    errstr, sizeof errstr);
-        if (err == KRAFKA_ERR_NONE)
+        if (err == KRAFKA_ERR_NONE) {
             sub_roundtrips(&s);
+            assignors_cope(&s);
+        }
         else
             check(!s.topics && !s.owned && !s.user_data && !s.rack_id);
         if (err)
