@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "consumer/assignor.h"
 #include "samples.h"
 #include "seeds.h"
 
@@ -103,6 +104,44 @@ static int varint_seeds(const char *base)
     return 0;
 }
 
+/* fuzz_cproto: byte 0 is 0 (subscription) or 1 (assignment), then the
+ * blob: every version of one full example of each, and an empty one. */
+static int cproto_seeds(const char *base)
+{
+    char dir[4096];
+    if (mkdirs(base, "fuzz_cproto", dir, sizeof dir))
+        return -1;
+    char *topics[] = {"orders", "payments"};
+    int32_t p0[] = {0, 2, 5}, p1[] = {1};
+    struct kr_cp_topic tp[] = {{"orders", p0, 3}, {"payments", p1, 1}};
+    uint8_t ud[] = {0, 0, 0, 4}; /* cooperative-sticky: generation 4 */
+    struct kr_cp_subscription s = {
+        .topics = topics, .topic_cnt = 2, .user_data = ud,
+        .user_data_len = 4, .owned = tp, .owned_cnt = 2,
+        .generation_id = 4, .rack_id = "rack-1"};
+    struct kr_cp_assignment a = {.topics = tp, .topic_cnt = 2,
+                                 .user_data_len = -1};
+    for (uint8_t kind = 0; kind <= 1; kind++) {
+        for (int16_t v = 0; v <= 3; v++) {
+            struct kr_buf b;
+            kr_buf_init(&b, 0);
+            bool ok = kind ? kr_cp_assignment_write(&b, &a, v)
+                           : kr_cp_subscription_write(&b, &s, v);
+            char name[32];
+            snprintf(name, sizeof name, "%s-v%d",
+                     kind ? "assignment" : "subscription", v);
+            if (!ok || write_seed(dir, name, &kind, 1, b.data, b.len))
+                return -1;
+            kr_buf_free(&b);
+        }
+        if (write_seed(dir, kind ? "assignment-empty" : "subscription-empty",
+                       &kind, 1, NULL, 0))
+            return -1;
+    }
+    printf("fuzz_cproto: 10 seeds\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -110,6 +149,7 @@ int main(int argc, char **argv)
         return 2;
     }
     if (response_seeds(argv[1]) || varint_seeds(argv[1]) ||
+        cproto_seeds(argv[1]) ||
         kr_gen_extra_seeds(argv[1], write_seed, mkdirs))
         return 1;
     return 0;

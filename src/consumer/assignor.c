@@ -68,8 +68,8 @@ static bool index_members(struct kr_aw *w)
 
 static int topic_cmp(const void *pa, const void *pb)
 {
-    const struct kr_assign_topic *a = *(const struct kr_assign_topic *const *)pa;
-    const struct kr_assign_topic *b = *(const struct kr_assign_topic *const *)pb;
+    typedef const struct kr_assign_topic *topic_ptr;
+    topic_ptr a = *(const topic_ptr *)pa, b = *(const topic_ptr *)pb;
     int r = strcmp(a->topic, b->topic);
     return r ? r : (a < b ? -1 : a > b); /* duplicates: first one wins */
 }

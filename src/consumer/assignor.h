@@ -50,7 +50,8 @@ struct kr_cp_assignment {
 };
 
 /* Encoders append to @out at @version (0..3); false on allocation
- * failure. */
+ * failure, or (out->err LOCAL_INVALID_ARG) a version outside 0..3, a
+ * NULL topic name or a string longer than 32767 bytes. */
 bool kr_cp_subscription_write(struct kr_buf *out,
                               const struct kr_cp_subscription *s,
                               int16_t version);
@@ -59,9 +60,11 @@ bool kr_cp_assignment_write(struct kr_buf *out,
                             int16_t version);
 /* Decoders: NONE, or LOCAL_BAD_MSG with a message in @errstr (a
  * truncated blob, a count larger than the bytes left, a negative
- * version, ...). An empty blob (0 bytes) decodes as an empty
- * subscription/assignment, as the Java client does. On error *out is
- * left empty (nothing to free). */
+ * version, ...), or LOCAL_NOMEM. An empty blob (0 bytes) decodes as an
+ * empty subscription/assignment, as the Java client does. Like Java, a
+ * version above 3 is read with the v3 fields and bytes after the known
+ * fields are ignored; out->version is the blob's own version. On error
+ * *out is left empty (nothing to free). */
 krafka_err_t kr_cp_subscription_read(struct kr_cp_subscription *out,
                                      const uint8_t *p, size_t len,
                                      char *errstr, size_t errstr_size);
@@ -109,13 +112,18 @@ struct kr_assignor {
     const char *name;        /* JoinGroup protocol name */
     bool cooperative;        /* incremental (KIP-429) rebalancing */
     /* Computes the assignment; every partition of every subscribed topic
-     * goes to exactly one member subscribed to its topic. NONE, or an
-     * error with a message. */
+     * goes to exactly one member subscribed to its topic, except that a
+     * cooperative assignor leaves out, for this round, a partition it
+     * moves away from a member that still claims it (KIP-429: the owner
+     * revokes it first; the next rebalance assigns it). NONE, or an
+     * error with a message (LOCAL_INVALID_ARG, LOCAL_NOMEM,
+     * LOCAL_LIMIT_EXCEEDED). */
     krafka_err_t (*assign)(const struct kr_assign_input *in,
                            struct kr_assign_output *out, char *errstr,
                            size_t errstr_size);
     /* The Subscription UserData this assignor wants a member to send
-     * (cooperative-sticky: as the Java client and librdkafka write it), or
+     * (cooperative-sticky: as the Java client writes it, one int32
+     * generation; librdkafka reads the v2+ GenerationId instead), or
      * NULL. @owned/@generation: the member's current assignment. Appends
      * to @out; false on allocation failure. */
     bool (*user_data)(struct kr_buf *out, const struct kr_cp_topic *owned,
