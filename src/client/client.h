@@ -22,6 +22,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/log.h"
+#include "util/refs.h"
 
 struct kr_client;
 struct kr_broker;
@@ -93,7 +94,8 @@ struct kr_req {
     int32_t corr;           /* CorrelationId once encoded */
     int16_t ver;            /* version it was encoded at */
     struct kr_buf frame;    /* the encoded request; written from off */
-    size_t off;
+    struct kr_refs refs;    /* spans of r->msg the frame references */
+    size_t off;             /* of the frame: frame.len + refs.bytes */
     int64_t sent_us;
     struct kr_rframe *frame_kept; /* see keep_frame */
 };

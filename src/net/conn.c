@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
@@ -96,6 +97,7 @@ static void req_release(struct kr_req *r)
     r->queue = NULL;
     r->conn = NULL;
     kr_buf_free(&r->frame);
+    kr_refs_free(&r->refs);
 }
 
 /* ---- closing and backoff ---- */
@@ -584,13 +586,20 @@ static void on_readable(struct kr_conn *conn)
 
 /* ---- writing ---- */
 
-static ssize_t sock_write(struct kr_conn *conn, const uint8_t *p, size_t len)
+/* iovec entries per sendmsg: a frame and the batches it references. */
+#define IOV_BATCH 64
+
+/* Writes from @iov[0..@cnt); TLS writes @iov[0] only (a TLS frame is
+ * never given references: see encode()). */
+static ssize_t sock_write(struct kr_conn *conn, const struct iovec *iov,
+                          size_t cnt)
 {
     if (conn->tls) {
         char errstr[256];
         size_t n = 0;
-        enum kr_tls_rc rc =
-            kr_tls_write(conn->tls, p, len, &n, errstr, sizeof errstr);
+        enum kr_tls_rc rc = kr_tls_write(conn->tls, iov[0].iov_base,
+                                         iov[0].iov_len, &n, errstr,
+                                         sizeof errstr);
         if (rc == KR_TLS_OK)
             return (ssize_t)n;
         if (rc == KR_TLS_WANT_READ || rc == KR_TLS_WANT_WRITE)
@@ -599,7 +608,9 @@ static ssize_t sock_write(struct kr_conn *conn, const uint8_t *p, size_t len)
                      "TLS write failed: %s", errstr);
         return -1;
     }
-    ssize_t n = send(conn->w.fd, p, len, MSG_NOSIGNAL);
+    struct msghdr mh = {.msg_iov = (struct iovec *)(uintptr_t)iov,
+                        .msg_iovlen = cnt};
+    ssize_t n = sendmsg(conn->w.fd, &mh, MSG_NOSIGNAL);
     if (n >= 0)
         return n;
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
@@ -625,16 +636,18 @@ static bool written(struct kr_conn *conn, struct kr_req *r)
 
 bool kr_conn_flush(struct kr_conn *conn)
 {
+    struct iovec iov[IOV_BATCH];
     while (conn->wcur) {
         struct kr_req *r = conn->wcur;
-        ssize_t n = sock_write(conn, r->frame.data + r->off,
-                               r->frame.len - r->off);
+        size_t cnt = kr_refs_iov(r->frame.data, r->frame.len, &r->refs,
+                                 r->off, iov, IOV_BATCH);
+        ssize_t n = sock_write(conn, iov, cnt);
         if (n < 0)
             return false;
         if (n == 0)
             break;
         r->off += (size_t)n;
-        if (r->off == r->frame.len && !written(conn, r))
+        if (r->off == r->frame.len + r->refs.bytes && !written(conn, r))
             return false;
     }
     uint32_t ev = EPOLLIN | (conn->wcur ? EPOLLOUT : 0);
@@ -667,10 +680,16 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     r->off = 0;
     /* Headers and names besides the message.max.bytes of records. */
     kr_buf_init(&r->frame, (size_t)c->conf->message_max_bytes + (1 << 20));
-    krafka_err_t err = kr_request_write(&r->frame, r->api, v, r->corr,
-                                        c->conf->client_id, r->msg);
+    kr_refs_init(&r->refs);
+    /* Plain TCP writes record batches in place (sendmsg); TLS encrypts
+     * from one flat buffer. */
+    krafka_err_t err = kr_request_write_refs(&r->frame,
+                                             conn->tls ? NULL : &r->refs,
+                                             r->api, v, r->corr,
+                                             c->conf->client_id, r->msg);
     if (err != KRAFKA_ERR_NONE) {
         kr_buf_free(&r->frame);
+        kr_refs_free(&r->refs);
         kr_req_finish(c, r, err, "request could not be encoded", NULL);
         return false;
     }
@@ -687,7 +706,8 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     if (!conn->wcur)
         conn->wcur = r;
     kr_dbg(&c->log, KR_DBG_PROTOCOL, "SEND", "%s: %s v%d corr %d, %zu bytes",
-           conn->b->name, r->api->name, v, (int)r->corr, r->frame.len);
+           conn->b->name, r->api->name, v, (int)r->corr,
+           r->frame.len + r->refs.bytes);
     return true;
 }
 

@@ -159,6 +159,7 @@ static krafka_err_t append_locked(struct krafka_producer *p,
                                            hdr_cnt);
         if (err == KRAFKA_ERR_NONE) {
             pp->open->msgs[pp->open->cnt++] = *m;
+            pp->open->syncs |= m->sync != NULL;
             return KRAFKA_ERR_NONE;
         }
         /* The batch has no room left: close it, retry in a new one. */

@@ -67,13 +67,16 @@ static void release_msgs(struct krafka_producer *p, const struct kr_dr *dr)
     kr_producer_release(p, dr->cnt, bytes);
 }
 
-/* On the I/O thread: interceptors and send_sync waiters; true when the
- * application's callback still wants the reports. */
-static bool dr_prepare(struct krafka_producer *p, struct kr_dr *dr)
+/* On the I/O thread: interceptors and send_sync waiters (@syncs: there are
+ * some); true when the application's callback still wants the reports. */
+static bool dr_prepare(struct krafka_producer *p, struct kr_dr *dr,
+                       bool syncs)
 {
     const struct krafka_conf *cf = p->conf;
-    int64_t now = kr_now_us();
     bool want = cf->dr_cb && !(cf->dr_only_error && dr->err == 0);
+    if (!cf->on_ack && !syncs)
+        return want;
+    int64_t now = kr_now_us();
     for (int32_t i = 0; i < dr->cnt; i++) {
         krafka_delivery_t d;
         if (!cf->on_ack && !dr->msgs[i].sync)
@@ -92,6 +95,7 @@ static bool dr_prepare(struct krafka_producer *p, struct kr_dr *dr)
 
 void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
                  int32_t partition, struct kr_pmsg *msgs, int32_t cnt,
+                 bool syncs,
                  int64_t base_offset, int64_t log_append_time,
                  krafka_err_t err, const char *errstr)
 {
@@ -107,7 +111,7 @@ void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
                          .log_append_time = log_append_time, .err = err,
                          .errstr = errstr && *errstr ? strdup(errstr) : NULL,
                          .ack_us = kr_now_us()};
-    if (!dr_prepare(p, dr)) {
+    if (!dr_prepare(p, dr, syncs)) {
         release_msgs(p, dr);
         dr_free(dr);
         return;
@@ -125,7 +129,8 @@ void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
 void kr_dr_fail_batch(struct krafka_producer *p, struct kr_pbatch *b,
                       krafka_err_t err, const char *errstr)
 {
-    kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt, -1, -1, err,
+    kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt, b->syncs,
+                -1, -1, err,
                 errstr);
     b->msgs = NULL;
     b->cnt = 0;
@@ -166,9 +171,10 @@ static struct kr_dr *dr_pop(struct krafka_producer *p, int timeout_ms)
 static int serve(struct krafka_producer *p, struct kr_dr *dr)
 {
     const struct krafka_conf *cf = p->conf;
-    int64_t now = kr_now_us();
+    int64_t now = kr_now_us(), bytes = 0;
     int n = 0;
     for (int32_t i = 0; i < dr->cnt; i++) {
+        bytes += dr->msgs[i].size;
         if (dr->msgs[i].opaque == &dr->msgs[i]) /* answered by send_sync */
             continue;
         krafka_delivery_t d;
@@ -177,7 +183,7 @@ static int serve(struct krafka_producer *p, struct kr_dr *dr)
             cf->dr_cb(p, &d, cf->opaque);
         n++;
     }
-    release_msgs(p, dr);
+    kr_producer_release(p, dr->cnt, bytes);
     dr_free(dr);
     return n;
 }

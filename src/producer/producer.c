@@ -288,7 +288,8 @@ static void fail_parked(struct krafka_producer *p, struct kr_ptopic *t,
     else
         kr_producer_release(p, 1, pd->size);
     if (m)
-        kr_dr_batch(p, t, pd->partition, m, 1, -1, -1, err, errstr);
+        kr_dr_batch(p, t, pd->partition, m, 1, pd->sync != NULL, -1, -1, err,
+                    errstr);
     free(pd);
 }
 

@@ -51,6 +51,7 @@ struct kr_pbatch {
     struct kr_buf buf;       /* owned: the encoded batch */
     struct kr_pmsg *msgs;    /* owned */
     int32_t cnt, cap;
+    bool syncs;              /* a record has a send_sync() waiter */
     int64_t first_us;        /* first record appended (linger) */
     int64_t deadline_us;     /* oldest record + message.timeout.ms */
     int32_t base_seq;        /* -1 until first sent (idempotence) */
@@ -189,9 +190,11 @@ void kr_pbatch_free(struct kr_pbatch *b);
 
 /* dr.c */
 /* Thread: io (or destroy). Reports every record of @msgs[0..cnt) with one
- * outcome; takes ownership of @msgs. */
+ * outcome; takes ownership of @msgs. @syncs: some record has a
+ * send_sync() waiter (else the records need no look before poll). */
 void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
                  int32_t partition, struct kr_pmsg *msgs, int32_t cnt,
+                 bool syncs,
                  int64_t base_offset, int64_t log_append_time,
                  krafka_err_t err, const char *errstr);
 /* Fails a whole batch (takes its records; frees the batch). */

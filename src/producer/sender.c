@@ -250,7 +250,7 @@ static void batch_ok(struct krafka_producer *p, struct kr_pbatch *b,
         pp->acked = true;
     if (pp->retrying && (!pp->ready || pp->ready->attempts == 0))
         pp->retrying = false;
-    kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt,
+    kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt, b->syncs,
                 pr ? pr->BaseOffset : -1, pr ? pr->LogAppendTimeMs : -1,
                 KRAFKA_ERR_NONE, NULL);
     b->msgs = NULL;
@@ -763,7 +763,8 @@ static void purge_inflight(struct krafka_producer *p)
             struct kr_pbatch *b = pr->batches[i];
             if (!b || b->purged)
                 continue;
-            kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt, -1,
+            kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt,
+                        b->syncs, -1,
                         -1, KRAFKA_ERR_LOCAL_PURGE_INFLIGHT,
                         "purged while in flight");
             b->msgs = NULL;

@@ -32,17 +32,26 @@ static bool resp_header_flexible(const struct kr_api *api, int16_t v)
     return api->key != KR_API_ApiVersions && kr_api_is_flexible(api, v);
 }
 
-krafka_err_t kr_msg_write(struct kr_buf *out, const struct kr_api *api,
-                          int16_t v, bool response, const void *msg)
+/* kr_msg_write, with records referenced in @refs (NULL: copied). */
+static krafka_err_t msg_write(struct kr_buf *out, struct kr_refs *refs,
+                              const struct kr_api *api, int16_t v,
+                              bool response, const void *msg)
 {
     if (!kr_api_supports(api, v))
         return KRAFKA_ERR_LOCAL_UNSUPPORTED_FEATURE;
     struct kr_io io;
     kr_io_init_write(&io, v, kr_api_is_flexible(api, v), out);
+    io.refs = refs;
     /* The walker only reads the message in write mode. */
     (response ? api->resp_io : api->req_io)(&io, (void *)msg);
     kr_io_ok(&io);
     return io.err;
+}
+
+krafka_err_t kr_msg_write(struct kr_buf *out, const struct kr_api *api,
+                          int16_t v, bool response, const void *msg)
+{
+    return msg_write(out, NULL, api, v, response, msg);
 }
 
 krafka_err_t kr_msg_read(const struct kr_api *api, int16_t v, bool response,
@@ -75,25 +84,42 @@ krafka_err_t kr_request_write(struct kr_buf *out, const struct kr_api *api,
                               int16_t v, int32_t correlation_id,
                               const char *client_id, const void *req)
 {
+    return kr_request_write_refs(out, NULL, api, v, correlation_id,
+                                 client_id, req);
+}
+
+krafka_err_t kr_request_write_refs(struct kr_buf *out, struct kr_refs *refs,
+                                   const struct kr_api *api, int16_t v,
+                                   int32_t correlation_id,
+                                   const char *client_id, const void *req)
+{
     if (!kr_api_supports(api, v))
         return KRAFKA_ERR_LOCAL_UNSUPPORTED_FEATURE;
     size_t start = out->len;
+    size_t ref_cnt = refs ? refs->cnt : 0, ref_bytes = refs ? refs->bytes : 0;
     kr_buf_put_be32(out, 0); /* Length: patched below */
     struct kr_RequestHeader h = {api->key, v, correlation_id,
                                  kr_str_c(client_id)};
     struct kr_io io;
     kr_io_init_write(&io, v, kr_api_is_flexible(api, v), out);
     request_header_io(&io, &h);
-    if (!kr_io_ok(&io))
-        return io.err;
-    krafka_err_t err = kr_msg_write(out, api, v, false, req);
-    if (!err && out->len - start - 4 > INT32_MAX)
+    krafka_err_t err = kr_io_ok(&io) ? KRAFKA_ERR_NONE : io.err;
+    if (!err)
+        err = msg_write(out, refs, api, v, false, req);
+    /* The frame is the buffer plus what it references; out->max bounds
+     * the whole of it, as when everything was copied. */
+    size_t len = out->len - start - 4 + (refs ? refs->bytes - ref_bytes : 0);
+    if (!err && (len > INT32_MAX || len + 4 > out->max))
         err = KRAFKA_ERR_LOCAL_LIMIT_EXCEEDED;
     if (err) {
         out->len = start;
+        if (refs) {
+            refs->cnt = ref_cnt;
+            refs->bytes = ref_bytes;
+        }
         return err;
     }
-    kr_buf_patch_be32(out, start, (uint32_t)(out->len - start - 4));
+    kr_buf_patch_be32(out, start, (uint32_t)len); /* Length */
     return KRAFKA_ERR_NONE;
 }
 

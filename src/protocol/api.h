@@ -114,6 +114,15 @@ krafka_err_t kr_request_write(struct kr_buf *out, const struct kr_api *api,
                               int16_t v, int32_t correlation_id,
                               const char *client_id, const void *req);
 
+/* kr_request_write, except that records fields of KR_REF_MIN bytes or more
+ * are appended to @refs (NULL: copied) instead of copied: the frame is
+ * @out's new bytes with those spans inserted (kr_refs_iov), and its Length
+ * counts them. The message's records are borrowed until it is written. */
+krafka_err_t kr_request_write_refs(struct kr_buf *out, struct kr_refs *refs,
+                                   const struct kr_api *api, int16_t v,
+                                   int32_t correlation_id,
+                                   const char *client_id, const void *req);
+
 /* Appends a whole response frame (used by tests and the fake brokers). */
 krafka_err_t kr_response_write(struct kr_buf *out, const struct kr_api *api,
                                int16_t v, int32_t correlation_id,

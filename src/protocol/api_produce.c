@@ -13,7 +13,7 @@ static void partition_data_io(struct kr_io *io,
                               struct kr_PartitionProduceData *p)
 {
     kr_io_i32(io, &p->Index);
-    kr_io_bytes(io, &p->Records, true);
+    kr_io_records(io, &p->Records);
     kr_io_tags(io, NULL, p);
 }
 

@@ -218,6 +218,19 @@ void kr_io_bytes(struct kr_io *io, struct kr_bytes *b, bool nullable)
     io_view(io, &b->ptr, &b->len, nullable, true);
 }
 
+void kr_io_records(struct kr_io *io, struct kr_bytes *b)
+{
+    if (kr_io_reading(io) || !io->refs || b->len < KR_REF_MIN) {
+        kr_io_bytes(io, b, true);
+        return;
+    }
+    write_len(io, b->len, true);
+    if (io->wr->err)
+        return;
+    if (!kr_refs_add(io->refs, io->wr->len, b->ptr, (size_t)b->len))
+        kr_io_fail(io, KRAFKA_ERR_LOCAL_NOMEM);
+}
+
 int32_t kr_io_array(struct kr_io *io, void **arr, int32_t *cnt, size_t esize,
                     size_t min_wire, bool nullable)
 {

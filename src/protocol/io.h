@@ -25,6 +25,7 @@
 #include "krafka/errors.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/refs.h"
 
 /* A string view: len -1 means null. Not NUL-terminated. */
 struct kr_str {
@@ -173,6 +174,8 @@ struct kr_io {
     struct kr_rd rd;        /* READ: the input (borrowed bytes) */
     struct kr_arena *arena; /* READ: where arrays are allocated (borrowed) */
     struct kr_buf *wr;      /* WRITE: the output (borrowed) */
+    struct kr_refs *refs;   /* WRITE: records referenced, not copied, or
+                             * NULL (borrowed; see kr_io_records) */
     krafka_err_t err;       /* sticky: the first failure wins */
 };
 
@@ -210,6 +213,10 @@ void kr_io_uvarint(struct kr_io *io, uint32_t *v);
 void kr_io_str(struct kr_io *io, struct kr_str *s, bool nullable);
 /* bytes / nullable bytes / records; compact in flexible versions. */
 void kr_io_bytes(struct kr_io *io, struct kr_bytes *b, bool nullable);
+/* A records field (nullable bytes holding record batches): kr_io_bytes,
+ * except that in write mode with io->refs set, records of KR_REF_MIN bytes
+ * or more are referenced there instead of copied into the output. */
+void kr_io_records(struct kr_io *io, struct kr_bytes *b);
 
 /*
  * Array header; compact in flexible versions. Read: reads the count, checks

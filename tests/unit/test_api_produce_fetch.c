@@ -287,6 +287,102 @@ static void cmp_produce_response(int16_t v, const void *wp, const void *gp)
     }
 }
 
+/* The frame of a request whose batches are referenced (sendmsg) is, byte
+ * for byte, the frame with them copied, at every version, and it can be
+ * resumed from any offset (a partial write). */
+static void flatten(const struct kr_buf *b, const struct kr_refs *refs,
+                    size_t off, struct kr_buf *out, size_t max_iov)
+{
+    struct iovec iov[8];
+    size_t total = b->len + (refs ? refs->bytes : 0);
+    while (off < total) {
+        size_t n = kr_refs_iov(b->data, b->len, refs, off, iov, max_iov);
+        ck_assert_uint_gt(n, 0);
+        for (size_t i = 0; i < n; i++) {
+            kr_buf_write(out, iov[i].iov_base, iov[i].iov_len);
+            off += iov[i].iov_len;
+        }
+    }
+    ck_assert_uint_eq(kr_refs_iov(b->data, b->len, refs, off, iov, 8), 0);
+}
+
+START_TEST(produce_request_with_referenced_batches_is_the_copied_frame)
+{
+    static uint8_t big1[KR_REF_MIN + 7], big2[3 * KR_REF_MIN];
+    static const uint8_t small[] = {9, 8, 7};
+    for (size_t i = 0; i < sizeof big1; i++)
+        big1[i] = (uint8_t)(i * 7);
+    for (size_t i = 0; i < sizeof big2; i++)
+        big2[i] = (uint8_t)(i * 13 + 1);
+    struct kr_PartitionProduceData p1[] = {
+        {0, {big1, (int32_t)sizeof big1}}, {1, {small, 3}},
+        {2, {NULL, -1}}};
+    struct kr_PartitionProduceData p2[] = {{5, {big2, (int32_t)sizeof big2}}};
+    struct kr_TopicProduceData topics[] = {
+        {.Name = kr_str_c("a"), .PartitionData = p1, .PartitionDataCnt = 3},
+        {.Name = kr_str_c("b"), .PartitionData = p2, .PartitionDataCnt = 1}};
+    topics[0].TopicId.b[0] = 1;
+    topics[1].TopicId.b[0] = 2;
+    struct kr_ProduceRequest m;
+    kr_produce_request_init(&m);
+    m.TopicData = topics;
+    m.TopicDataCnt = 2;
+    for (int16_t v = kr_api_Produce.min_ver; v <= kr_api_Produce.max_ver;
+         v++) {
+        struct kr_buf want, frame;
+        struct kr_refs refs;
+        kr_buf_init(&want, 0);
+        kr_buf_init(&frame, 0);
+        kr_refs_init(&refs);
+        ck_assert_int_eq(kr_request_write(&want, &kr_api_Produce, v, 7, "c",
+                                          &m), KRAFKA_ERR_NONE);
+        ck_assert_int_eq(kr_request_write_refs(&frame, &refs, &kr_api_Produce,
+                                               v, 7, "c", &m),
+                         KRAFKA_ERR_NONE);
+        ck_assert_uint_eq(refs.cnt, 2); /* the small one is copied */
+        ck_assert_uint_eq(frame.len + refs.bytes, want.len);
+        for (size_t off = 0; off <= want.len; off++) {
+            struct kr_buf got;
+            kr_buf_init(&got, 0);
+            flatten(&frame, &refs, off, &got, off % 2 ? 1 : 8);
+            ck_assert_uint_eq(got.len, want.len - off);
+            ck_assert(got.len == 0 ||
+                      memcmp(got.data, want.data + off, got.len) == 0);
+            kr_buf_free(&got);
+        }
+        kr_buf_free(&want);
+        kr_buf_free(&frame);
+        kr_refs_free(&refs);
+    }
+}
+END_TEST
+
+START_TEST(produce_request_with_referenced_batches_respects_the_maximum)
+{
+    static uint8_t big[4 * KR_REF_MIN];
+    struct kr_PartitionProduceData part = {0, {big, (int32_t)sizeof big}};
+    struct kr_TopicProduceData topic = {.Name = kr_str_c("a"),
+                                        .PartitionData = &part,
+                                        .PartitionDataCnt = 1};
+    struct kr_ProduceRequest m;
+    kr_produce_request_init(&m);
+    m.TopicData = &topic;
+    m.TopicDataCnt = 1;
+    struct kr_buf frame;
+    struct kr_refs refs;
+    kr_buf_init(&frame, 2 * KR_REF_MIN); /* room for the rest, not big */
+    kr_refs_init(&refs);
+    ck_assert_int_eq(kr_request_write_refs(&frame, &refs, &kr_api_Produce, 9,
+                                           7, "c", &m),
+                     KRAFKA_ERR_LOCAL_LIMIT_EXCEEDED);
+    ck_assert_uint_eq(frame.len, 0);
+    ck_assert_uint_eq(refs.cnt, 0);
+    ck_assert_uint_eq(refs.bytes, 0);
+    kr_buf_free(&frame);
+    kr_refs_free(&refs);
+}
+END_TEST
+
 START_TEST(produce_samples_decode_field_by_field_at_every_version)
 {
     check_samples(&kr_api_Produce, false, cmp_produce_request);
@@ -886,6 +982,10 @@ int main(void)
     tcase_add_test(tc, produce_request_v13_uses_topic_ids_and_compact_forms);
     tcase_add_test(tc, produce_response_v10_matches_hand_written_bytes);
     tcase_add_test(tc, produce_samples_decode_field_by_field_at_every_version);
+    tcase_add_test(tc,
+                   produce_request_with_referenced_batches_is_the_copied_frame);
+    tcase_add_test(
+        tc, produce_request_with_referenced_batches_respects_the_maximum);
     tcase_add_test(
         tc, produce_response_huge_array_counts_are_bad_msg_without_allocating);
     tcase_add_test(tc, fetch_request_v4_matches_hand_written_bytes);
