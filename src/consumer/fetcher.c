@@ -337,6 +337,12 @@ static void sess_answer(struct krafka_consumer *k, const struct freq *f,
         } else if (f->sent_epoch == 0) {
             s->session_id = res->SessionId;
             s->epoch = 1;
+            if (s->session_id)
+                kr_dbg(&k->c->log, KR_DBG_FETCH, "SESSION",
+                       "fetch session %d established with broker %d "
+                       "(%d partitions)",
+                       (int)s->session_id, (int)f->broker,
+                       (int)s->part_cnt);
         } else {
             s->epoch = s->epoch == INT32_MAX ? 1 : s->epoch + 1;
         }

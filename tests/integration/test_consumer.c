@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "client_util.h"
+#include "consumer_util.h"
 #include "producer_util.h"
 
 static const char *boot(void)
@@ -44,144 +45,6 @@ static void drop_topic(const char *topic)
     krafka_conf_destroy(conf);
 }
 
-/* Produces records [from, to) of a run (pu_make) with @codec, round robin
- * over @parts partitions when @parts > 0 (record seq to seq % parts), or
- * to partition -@parts - 1. */
-static void produce(const char *topic, struct pu_track *t, const char *codec,
-                    int32_t parts, size_t from, size_t to)
-{
-    krafka_conf_t *conf =
-        kc_conf(boot(), "compression.type", codec, "linger.ms", "5", NULL);
-    krafka_conf_set_dr_cb(conf, pu_dr_cb);
-    krafka_conf_set_opaque(conf, t);
-    krafka_producer_t *p = pu_producer(conf);
-    struct pu_rec r;
-    for (size_t seq = from; seq < to; seq++) {
-        pu_make(&r, topic, seq, t->base_ts);
-        r.msg.partition = parts > 0 ? (int32_t)(seq % (size_t)parts)
-                                    : -parts - 1;
-        krafka_err_t err;
-        while ((err = krafka_producer_send(p, &r.msg, pu_opaque(t, seq))) ==
-               KRAFKA_ERR_LOCAL_QUEUE_FULL)
-            krafka_producer_poll(p, 10);
-        ck_assert_msg(err == KRAFKA_ERR_NONE, "send: %s",
-                      krafka_err2name(err));
-        if ((seq & 1023) == 0)
-            krafka_producer_poll(p, 0);
-    }
-    ck_assert_int_eq(krafka_producer_flush(p, 60000), KRAFKA_ERR_NONE);
-    krafka_producer_destroy(p);
-}
-
-static krafka_consumer_t *consumer(krafka_conf_t *conf)
-{
-    char errstr[512];
-    krafka_consumer_t *c = NULL;
-    krafka_err_t err = krafka_consumer_new(&c, conf, errstr, sizeof errstr);
-    ck_assert_msg(err == KRAFKA_ERR_NONE, "consumer_new: %s", errstr);
-    krafka_conf_destroy(conf);
-    return c;
-}
-
-static void assign_all(krafka_consumer_t *c, const char *topic,
-                       int32_t parts, int64_t offset)
-{
-    krafka_tp_list_t *l = krafka_tp_list_new(0);
-    for (int32_t i = 0; i < parts; i++)
-        krafka_tp_list_add(l, topic, i)->offset = offset;
-    ck_assert_int_eq(krafka_consumer_assign(c, l), KRAFKA_ERR_NONE);
-    krafka_tp_list_destroy(l);
-}
-
-/* Compares a consumed record with record @seq of the run. */
-static void check_record(const krafka_record_t *rec, const char *topic,
-                         int64_t base_ts, size_t seq)
-{
-    struct pu_rec r;
-    pu_make(&r, topic, seq, base_ts);
-    ck_assert_str_eq(rec->topic, topic);
-    ck_assert_msg(rec->key_len == r.msg.key_len &&
-                      memcmp(rec->key, r.msg.key, rec->key_len) == 0,
-                  "seq %zu: key differs", seq);
-    ck_assert_msg(rec->value_len == r.msg.value_len &&
-                      memcmp(rec->value, r.msg.value, rec->value_len) == 0,
-                  "seq %zu: value differs", seq);
-    ck_assert_msg(rec->timestamp == r.msg.timestamp,
-                  "seq %zu: timestamp %lld, sent %lld", seq,
-                  (long long)rec->timestamp, (long long)r.msg.timestamp);
-    ck_assert_int_eq(rec->ts_type, KRAFKA_TS_CREATE_TIME);
-    ck_assert_uint_eq(rec->header_cnt, r.msg.header_cnt);
-    for (size_t i = 0; i < rec->header_cnt; i++) {
-        const char *name;
-        size_t nlen, vlen;
-        const void *val;
-        ck_assert_int_eq(krafka_record_header(rec, i, &name, &nlen, &val,
-                                              &vlen),
-                         KRAFKA_ERR_NONE);
-        const krafka_header_t *h = &r.msg.headers[i];
-        ck_assert_msg(nlen == strlen(h->key) && memcmp(name, h->key, nlen) == 0,
-                      "seq %zu: header %zu name differs", seq, i);
-        ck_assert_msg((val == NULL) == (h->value == NULL) &&
-                          vlen == h->value_len &&
-                          (vlen == 0 || memcmp(val, h->value, vlen) == 0),
-                      "seq %zu: header %zu value differs", seq, i);
-    }
-}
-
-/* What consuming a run found. */
-struct seen {
-    size_t n;
-    uint8_t *cnt;         /* per seq */
-    int64_t last_off[64]; /* per partition */
-    int64_t last_seq[64];
-    size_t records, dups, disordered, gaps;
-};
-
-static void seen_init(struct seen *s, size_t n)
-{
-    memset(s, 0, sizeof *s);
-    s->n = n;
-    s->cnt = calloc(n, 1);
-    for (int i = 0; i < 64; i++)
-        s->last_off[i] = s->last_seq[i] = -1;
-}
-
-static void seen_add(struct seen *s, const krafka_record_t *rec,
-                     const char *topic, int64_t base_ts)
-{
-    int64_t seq = pu_value_seq(rec->value, rec->value_len);
-    ck_assert_msg(seq >= 0 && (size_t)seq < s->n, "foreign value at %lld",
-                  (long long)rec->offset);
-    check_record(rec, topic, base_ts, (size_t)seq);
-    int p = rec->partition & 63;
-    if (s->last_off[p] >= 0 && rec->offset != s->last_off[p] + 1)
-        s->gaps++;
-    if (seq <= s->last_seq[p])
-        s->disordered++;
-    s->last_off[p] = rec->offset;
-    s->last_seq[p] = seq;
-    if (s->cnt[seq]++)
-        s->dups++;
-    s->records++;
-}
-
-/* Polls until @want records arrived or @timeout_ms passed. */
-static void consume_n(krafka_consumer_t *c, struct seen *s, size_t want,
-                      const char *topic, int64_t base_ts, int timeout_ms)
-{
-    int64_t until = kc_now_ms() + timeout_ms;
-    krafka_record_t *recs[256];
-    while (s->records < want && kc_now_ms() < until) {
-        size_t n = krafka_consumer_poll_batch(c, recs, 256, 100);
-        for (size_t i = 0; i < n; i++) {
-            ck_assert_msg(recs[i]->err == KRAFKA_ERR_NONE, "event: %s",
-                          recs[i]->errstr);
-            seen_add(s, recs[i], topic, base_ts);
-            krafka_record_destroy(recs[i]);
-        }
-    }
-}
-
 static const char *const codecs[] = {"none", "gzip", "snappy", "lz4",
                                      "zstd"};
 
@@ -192,14 +55,14 @@ START_TEST(assign_reads_every_record_of_every_codec_back_identical_in_order)
     new_topic(topic, sizeof topic, "c-read", 3);
     struct pu_track t;
     pu_track_init(&t, topic, n, pu_base_ts());
-    produce(topic, &t, codecs[_i], 3, 0, n);
+    cu_produce(boot(), topic, &t, codecs[_i], 3, 0, n);
     pu_assert_reports(&t, true);
-    krafka_consumer_t *c = consumer(kc_conf(boot(), NULL));
-    assign_all(c, topic, 3, KRAFKA_OFFSET_BEGINNING);
-    struct seen s;
-    seen_init(&s, n);
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), NULL));
+    cu_assign_all(c, topic, 3, KRAFKA_OFFSET_BEGINNING);
+    struct cu_seen s;
+    cu_seen_init(&s, n);
     int64_t t0 = kc_now_ms();
-    consume_n(c, &s, n, topic, t.base_ts, 120000);
+    cu_consume_n(c, &s, n, topic, t.base_ts, 120000);
     fprintf(stderr, "consume %s: %zu records in %lld ms\n", codecs[_i],
             s.records, (long long)(kc_now_ms() - t0));
     ck_assert_uint_eq(s.records, n);
@@ -232,14 +95,14 @@ START_TEST(assign_starts_at_an_offset_the_end_and_a_timestamp)
     new_topic(topic, sizeof topic, "c-start", 1);
     struct pu_track t;
     pu_track_init(&t, topic, n + 1, pu_base_ts());
-    produce(topic, &t, "lz4", -1, 0, n);
-    krafka_consumer_t *c = consumer(kc_conf(boot(), NULL));
+    cu_produce(boot(), topic, &t, "lz4", -1, 0, n);
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), NULL));
     /* an offset */
-    assign_all(c, topic, 1, 500);
+    cu_assign_all(c, topic, 1, 500);
     krafka_record_t *r = first(c, 20000);
     ck_assert_ptr_nonnull(r);
     ck_assert_int_eq(r->offset, 500);
-    check_record(r, topic, t.base_ts, 500);
+    cu_check_record(r, topic, t.base_ts, 500);
     krafka_record_destroy(r);
     /* a timestamp: record seq has timestamp base + seq */
     ck_assert_int_eq(
@@ -250,15 +113,15 @@ START_TEST(assign_starts_at_an_offset_the_end_and_a_timestamp)
     ck_assert_int_eq(r->offset, 700);
     krafka_record_destroy(r);
     /* the end: nothing until a new record comes */
-    assign_all(c, topic, 1, KRAFKA_OFFSET_END);
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_END);
     r = krafka_consumer_poll(c, 1500);
     ck_assert_msg(r == NULL, "a record at the end: offset %lld",
                   (long long)r->offset);
-    produce(topic, &t, "none", -1, n, n + 1);
+    cu_produce(boot(), topic, &t, "none", -1, n, n + 1);
     r = first(c, 20000);
     ck_assert_ptr_nonnull(r);
     ck_assert_int_eq(r->offset, (int64_t)n);
-    check_record(r, topic, t.base_ts, n);
+    cu_check_record(r, topic, t.base_ts, n);
     krafka_record_destroy(r);
     /* the beginning, by seek */
     ck_assert_int_eq(
@@ -281,9 +144,9 @@ START_TEST(seek_during_consumption_restarts_at_the_new_offset)
     new_topic(topic, sizeof topic, "c-seek", 1);
     struct pu_track t;
     pu_track_init(&t, topic, n, pu_base_ts());
-    produce(topic, &t, "zstd", -1, 0, n);
-    krafka_consumer_t *c = consumer(kc_conf(boot(), NULL));
-    assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
+    cu_produce(boot(), topic, &t, "zstd", -1, 0, n);
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
     int64_t expect = 0;
     bool sought = false;
     size_t got = 0;
@@ -295,7 +158,7 @@ START_TEST(seek_during_consumption_restarts_at_the_new_offset)
         ck_assert_int_eq(r->err, KRAFKA_ERR_NONE);
         ck_assert_msg(r->offset == expect, "offset %lld, expected %lld",
                       (long long)r->offset, (long long)expect);
-        check_record(r, topic, t.base_ts, (size_t)r->offset);
+        cu_check_record(r, topic, t.base_ts, (size_t)r->offset);
         krafka_record_destroy(r);
         expect++;
         got++;
@@ -322,12 +185,12 @@ START_TEST(pause_stops_fetching_and_resume_continues_from_the_position)
     new_topic(topic, sizeof topic, "c-pause", 2);
     struct pu_track t;
     pu_track_init(&t, topic, 2 * n, pu_base_ts());
-    produce(topic, &t, "none", 2, 0, n);
-    krafka_consumer_t *c = consumer(kc_conf(boot(), NULL));
-    assign_all(c, topic, 2, KRAFKA_OFFSET_BEGINNING);
-    struct seen s;
-    seen_init(&s, 2 * n);
-    consume_n(c, &s, 10, topic, t.base_ts, 20000);
+    cu_produce(boot(), topic, &t, "none", 2, 0, n);
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), NULL));
+    cu_assign_all(c, topic, 2, KRAFKA_OFFSET_BEGINNING);
+    struct cu_seen s;
+    cu_seen_init(&s, 2 * n);
+    cu_consume_n(c, &s, 10, topic, t.base_ts, 20000);
     krafka_tp_list_t *p1 = krafka_tp_list_new(1);
     krafka_tp_list_add(p1, topic, 1);
     ck_assert_int_eq(krafka_consumer_pause(c, p1), KRAFKA_ERR_NONE);
@@ -342,11 +205,11 @@ START_TEST(pause_stops_fetching_and_resume_continues_from_the_position)
             continue;
         ck_assert_msg(r->partition == 0, "paused partition 1 delivered "
                       "offset %lld", (long long)r->offset);
-        seen_add(&s, r, topic, t.base_ts);
+        cu_seen_add(&s, r, topic, t.base_ts);
         krafka_record_destroy(r);
     }
     ck_assert_int_eq(krafka_consumer_resume(c, p1), KRAFKA_ERR_NONE);
-    consume_n(c, &s, n, topic, t.base_ts, 30000);
+    cu_consume_n(c, &s, n, topic, t.base_ts, 30000);
     ck_assert_uint_eq(s.records, n);
     ck_assert_uint_eq(s.dups, 0);
     ck_assert_uint_eq(s.gaps, 0);
@@ -365,10 +228,10 @@ START_TEST(partition_eof_event_comes_once_at_the_end)
     new_topic(topic, sizeof topic, "c-eof", 1);
     struct pu_track t;
     pu_track_init(&t, topic, 10, pu_base_ts());
-    produce(topic, &t, "none", -1, 0, 10);
+    cu_produce(boot(), topic, &t, "none", -1, 0, 10);
     krafka_consumer_t *c =
-        consumer(kc_conf(boot(), "enable.partition.eof", "true", NULL));
-    assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
+        cu_consumer(kc_conf(boot(), "enable.partition.eof", "true", NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
     int records = 0, eofs = 0;
     int64_t until = kc_now_ms() + 5000;
     while (kc_now_ms() < until) {
@@ -400,8 +263,8 @@ START_TEST(watermarks_offsets_for_times_and_lag_agree_with_what_was_produced)
     new_topic(topic, sizeof topic, "c-wm", 1);
     struct pu_track t;
     pu_track_init(&t, topic, n, pu_base_ts());
-    produce(topic, &t, "none", -1, 0, n);
-    krafka_consumer_t *c = consumer(kc_conf(boot(), NULL));
+    cu_produce(boot(), topic, &t, "none", -1, 0, n);
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), NULL));
     int64_t lo = -5, hi = -5;
     ck_assert_int_eq(krafka_consumer_query_watermark_offsets(
                          c, topic, 0, &lo, &hi, 10000),
@@ -415,7 +278,7 @@ START_TEST(watermarks_offsets_for_times_and_lag_agree_with_what_was_produced)
     ck_assert_int_eq(l->elems[0].err, KRAFKA_ERR_NONE);
     ck_assert_int_eq(l->elems[0].offset, 123);
     krafka_tp_list_destroy(l);
-    assign_all(c, topic, 1, 400);
+    cu_assign_all(c, topic, 1, 400);
     krafka_record_t *r = first(c, 20000);
     ck_assert_ptr_nonnull(r);
     krafka_record_destroy(r);
@@ -436,10 +299,10 @@ START_TEST(committed_offset_is_where_a_new_assignment_starts)
     kc_topic_name(group, sizeof group, "g-commit");
     struct pu_track t;
     pu_track_init(&t, topic, n, pu_base_ts());
-    produce(topic, &t, "none", -1, 0, n);
-    krafka_consumer_t *c = consumer(kc_conf(
+    cu_produce(boot(), topic, &t, "none", -1, 0, n);
+    krafka_consumer_t *c = cu_consumer(kc_conf(
         boot(), "group.id", group, "enable.auto.commit", "false", NULL));
-    assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
     for (int i = 0; i < 40; i++) {
         krafka_record_t *r = first(c, 20000);
         ck_assert_ptr_nonnull(r);
@@ -455,8 +318,8 @@ START_TEST(committed_offset_is_where_a_new_assignment_starts)
     ck_assert_int_eq(l->elems[0].offset, 40);
     krafka_consumer_destroy(c);
     /* a new consumer of the group starts at the committed offset */
-    c = consumer(kc_conf(boot(), "group.id", group, NULL));
-    assign_all(c, topic, 1, KRAFKA_OFFSET_INVALID);
+    c = cu_consumer(kc_conf(boot(), "group.id", group, NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_INVALID);
     krafka_record_t *r = first(c, 20000);
     ck_assert_ptr_nonnull(r);
     ck_assert_int_eq(r->offset, 40);
@@ -468,13 +331,41 @@ START_TEST(committed_offset_is_where_a_new_assignment_starts)
 }
 END_TEST
 
+START_TEST(fetches_use_one_incremental_session_per_broker)
+{
+    const size_t n = 30000;
+    char topic[128];
+    new_topic(topic, sizeof topic, "c-sess", 4);
+    struct pu_track t;
+    pu_track_init(&t, topic, n, pu_base_ts());
+    cu_produce(boot(), topic, &t, "lz4", 4, 0, n);
+    kc_log_clear();
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), "debug", "fetch", NULL));
+    cu_assign_all(c, topic, 4, KRAFKA_OFFSET_BEGINNING);
+    struct cu_seen s;
+    cu_seen_init(&s, n);
+    cu_consume_n(c, &s, n, topic, t.base_ts, 60000);
+    ck_assert_uint_eq(s.records, n);
+    ck_assert_uint_eq(s.dups, 0);
+    ck_assert_uint_eq(s.gaps, 0);
+    struct kc_logline lines[8];
+    ck_assert_int_eq(kc_log_find("fetch session", lines, 8), 1);
+    ck_assert_msg(strstr(lines[0].msg, "established") != NULL, "%s",
+                  lines[0].msg);
+    krafka_consumer_destroy(c);
+    free(s.cnt);
+    pu_track_free(&t);
+    drop_topic(topic);
+}
+END_TEST
+
 /* ---- groups ---- */
 
 struct member {
     krafka_consumer_t *c;
     pthread_t th;
     atomic_bool stop;
-    struct seen *s;          /* shared, guarded by lock */
+    struct cu_seen *s;          /* shared, guarded by lock */
     pthread_mutex_t *lock;
     const char *topic;
     int64_t base_ts;
@@ -555,9 +446,9 @@ START_TEST(three_members_share_twelve_partitions_with_each_assignor)
     kc_topic_name(group, sizeof group, "g-group");
     struct pu_track t;
     pu_track_init(&t, topic, n, pu_base_ts());
-    produce(topic, &t, "lz4", 12, 0, n);
-    struct seen s;
-    seen_init(&s, n);
+    cu_produce(boot(), topic, &t, "lz4", 12, 0, n);
+    struct cu_seen s;
+    cu_seen_init(&s, n);
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     struct member ms[3];
     memset(ms, 0, sizeof ms);
@@ -569,7 +460,7 @@ START_TEST(three_members_share_twelve_partitions_with_each_assignor)
             "session.timeout.ms", "6000", "heartbeat.interval.ms", "500",
             NULL);
         krafka_conf_set_rebalance_cb(conf, rebalance_cb);
-        ms[i].c = consumer(conf);
+        ms[i].c = cu_consumer(conf);
         ms[i].s = &s;
         ms[i].lock = &lock;
         ms[i].topic = topic;
@@ -639,6 +530,7 @@ int main(void)
     ADD(api,
         watermarks_offsets_for_times_and_lag_agree_with_what_was_produced);
     ADD(api, committed_offset_is_where_a_new_assignment_starts);
+    ADD(api, fetches_use_one_incremental_session_per_broker);
     suite_add_tcase(s, api);
     TCase *grp = tcase_create("group");
     tcase_set_timeout(grp, 180);

@@ -1,0 +1,163 @@
+/*
+ * The consumer on the harness's 3-node cluster (RF 3): the leader of a
+ * partition is killed with SIGKILL in the middle of consumption, or paused
+ * with SIGSTOP for longer than request.timeout.ms; consumption resumes on
+ * the new leader from the same position, with no record skipped or
+ * repeated (each value carries its sequence number, each partition's
+ * offsets must be consecutive).
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client_util.h"
+#include "consumer_util.h"
+#include "producer_util.h"
+
+#define PARTS 3
+
+static const char *boot(void)
+{
+    return kc_env("KRAFKA_TEST_CLUSTER_BOOTSTRAP");
+}
+
+static void heal_cluster(void)
+{
+    const char *h = getenv("KRAFKA_TEST_HARNESS");
+    char cmd[2048];
+    if (!h)
+        return;
+    snprintf(cmd, sizeof cmd,
+             "for n in 1 2 3; do %s resume $n cluster >/dev/null 2>&1 || "
+             "%s restart $n cluster >&2; done",
+             h, h);
+    if (system(cmd) != 0)
+        fprintf(stderr, "healing the cluster failed\n");
+}
+
+static int32_t leader_of(const char *topic, int32_t part)
+{
+    krafka_conf_t *conf = kc_conf(boot(), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char errstr[512];
+    krafka_metadata_t *md = NULL;
+    krafka_err_t err =
+        krafka_admin_metadata(a, topic, 10000, &md, errstr, sizeof errstr);
+    ck_assert_msg(err == KRAFKA_ERR_NONE, "metadata: %s", errstr);
+    int32_t leader = md->topics[0].partitions[part].leader;
+    krafka_metadata_destroy(md);
+    krafka_admin_destroy(a);
+    return leader;
+}
+
+static void harness(const char *cmd, int32_t node)
+{
+    char line[1024];
+    snprintf(line, sizeof line, "%s %s %d cluster >&2",
+             kc_env("KRAFKA_TEST_HARNESS"), cmd, (int)node);
+    ck_assert_msg(system(line) == 0, "%s failed", line);
+}
+
+/* Consumes the run slowly (so the fault lands in the middle), setting
+ * @fault off after a third and @heal after two thirds. */
+static void consume_through(const char *topic, struct pu_track *t,
+                            const char *fault, const char *heal)
+{
+    krafka_consumer_t *c = cu_consumer(
+        kc_conf(boot(), "fetch.max.bytes", "65536",
+                "max.partition.fetch.bytes", "16384", "request.timeout.ms",
+                "5000", NULL));
+    cu_assign_all(c, topic, PARTS, KRAFKA_OFFSET_BEGINNING);
+    struct cu_seen s;
+    cu_seen_init(&s, t->n);
+    int32_t victim = leader_of(topic, 0);
+    bool faulted = false, healed = false;
+    int64_t fault_at = 0, until = kc_now_ms() + 180000;
+    int64_t resumed_after = -1;
+    size_t at_fault = 0;
+    while (s.records < t->n && kc_now_ms() < until) {
+        krafka_record_t *r = krafka_consumer_poll(c, 100);
+        if (!r)
+            continue;
+        ck_assert_msg(r->err == KRAFKA_ERR_NONE, "event: %s", r->errstr);
+        cu_seen_add(&s, r, topic, t->base_ts);
+        krafka_record_destroy(r);
+        if (s.records % 200 == 0)
+            usleep(10 * 1000);
+        if (!faulted && s.records >= t->n / 3) {
+            harness(fault, victim);
+            faulted = true;
+            fault_at = kc_now_ms();
+            at_fault = s.records;
+        }
+        if (faulted && resumed_after < 0 && s.records > at_fault + 3000)
+            resumed_after = kc_now_ms() - fault_at;
+        if (heal && !healed && s.records >= 2 * t->n / 3) {
+            harness(heal, victim);
+            healed = true;
+        }
+    }
+    fprintf(stderr, "%s of node %d: %zu records read, resumed %lld ms "
+            "after the fault\n", fault, (int)victim, s.records,
+            (long long)resumed_after);
+    if (heal && !healed)
+        harness(heal, victim);
+    ck_assert_uint_eq(s.records, t->n);
+    ck_assert_uint_eq(s.dups, 0);
+    ck_assert_uint_eq(s.disordered, 0);
+    ck_assert_uint_eq(s.gaps, 0);
+    krafka_consumer_destroy(c);
+    free(s.cnt);
+}
+
+static void run(const char *prefix, const char *fault, const char *heal)
+{
+    const size_t n = 60000;
+    char topic[128];
+    krafka_conf_t *conf = kc_conf(boot(), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    kc_topic_name(topic, sizeof topic, prefix);
+    kc_create_topic(a, topic, PARTS, 3);
+    struct pu_track t;
+    pu_track_init(&t, topic, n, pu_base_ts());
+    cu_produce(boot(), topic, &t, "lz4", PARTS, 0, n);
+    pu_assert_reports(&t, true);
+    consume_through(topic, &t, fault, heal);
+    heal_cluster();
+    kc_delete_topic(a, topic);
+    krafka_admin_destroy(a);
+    pu_track_free(&t);
+}
+
+START_TEST(consumption_resumes_on_the_new_leader_after_a_kill_skipping_nothing)
+{
+    run("cf-kill", "kill", "restart");
+}
+END_TEST
+
+START_TEST(consumption_resumes_after_the_leader_is_paused_past_the_timeout)
+{
+    run("cf-pause", "pause", "resume");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("consumer_faults");
+    TCase *tc = tcase_create("faults");
+    tcase_set_timeout(tc, 400);
+    tcase_add_unchecked_fixture(tc, NULL, heal_cluster);
+    ADD(tc, consumption_resumes_on_the_new_leader_after_a_kill_skipping_nothing);
+    ADD(tc, consumption_resumes_after_the_leader_is_paused_past_the_timeout);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
