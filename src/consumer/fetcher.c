@@ -384,7 +384,8 @@ static void fetch_done(struct kr_client *c, struct kr_req *r,
     if (err && err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_dbg(&c->log, KR_DBG_FETCH, "FETCHERR", "fetch from %d failed: %s",
                (int)f->broker, errstr);
-    if (err && !krafka_err_is_retriable(err) && err != KRAFKA_ERR_LOCAL_DESTROY)
+    /* The leader may be gone (a transport error or a timeout): ask. */
+    if (err && err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_md_refresh(c, "fetch failed");
     kr_rframe_release(frame);
     freq_free(f);
@@ -572,9 +573,8 @@ static int cmp_ent(const void *a, const void *b)
 /* Builds and sends the Fetch for @broker of every fetchable partition it
  * leads. Lock held. */
 static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
-                       int64_t now)
+                       int64_t now, size_t room)
 {
-    size_t room = k->q_cap - k->q_bytes - k->fetch_reserved;
     int32_t max_bytes = k->conf->fetch_max_bytes;
     if ((size_t)max_bytes > room)
         max_bytes = (int32_t)room;
@@ -635,27 +635,32 @@ static void fetch_all(struct krafka_consumer *k)
         return;
     }
     int64_t now = kr_now_us();
-    int32_t done[64];
-    int32_t done_cnt = 0;
+    int32_t leaders[64];
+    int32_t lcnt = 0, cnt = 0;
     for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
         int32_t lead, epoch;
+        cnt++;
         if (!fetchable(k, tp, now, &lead, &epoch) || sess_busy(k, lead))
             continue;
         bool seen = false;
-        for (int32_t i = 0; i < done_cnt; i++)
-            seen |= done[i] == lead;
-        if (seen || done_cnt == 64)
-            continue;
-        done[done_cnt++] = lead;
-        int32_t cnt = 0;
-        for (struct kr_toppar *t = k->tps; t; t = t->next)
-            cnt++;
-        fetch_send(k, lead, cnt, now);
-        if (k->q_bytes + k->fetch_reserved >= k->q_cap) {
-            k->fetch_blocked = true;
-            return;
-        }
+        for (int32_t i = 0; i < lcnt; i++)
+            seen |= leaders[i] == lead;
+        if (!seen && lcnt < 64)
+            leaders[lcnt++] = lead;
     }
+    if (lcnt == 0)
+        return;
+    /* The room left is shared by the leaders, so that a fetch waiting on
+     * a dead broker cannot hold all of it. A broker still answers with
+     * at least one batch (KIP-74). */
+    size_t share = (k->q_cap - k->q_bytes - k->fetch_reserved) /
+                   (size_t)lcnt;
+    if (share < 1024)
+        share = 1024;
+    for (int32_t i = 0; i < lcnt; i++)
+        fetch_send(k, leaders[i], cnt, now, share);
+    if (k->q_bytes + k->fetch_reserved >= k->q_cap)
+        k->fetch_blocked = true;
 }
 
 /* ---- start offsets: ListOffsets ---- */

@@ -85,7 +85,7 @@ static void end_chunk(struct krafka_consumer *k)
     if (wake)
         k->fetch_blocked = false;
     pthread_mutex_unlock(&k->lock);
-    if (wake)
+    if (wake && k->c) /* k->c is NULL while the consumer is destroyed */
         kr_loop_wake(&k->c->loop);
     kr_qitem_free(ch);
 }
