@@ -163,6 +163,8 @@ struct krafka_consumer {
     size_t q_cap;               /* queued.max.messages.kbytes */
     size_t fetch_reserved;      /* MaxBytes of the fetches in flight */
     bool fetch_blocked;         /* the fetcher waits for room */
+    bool want_md;               /* a metadata refresh, once unlocked */
+    struct kr_req *outbox;      /* requests to send, once unlocked */
     bool closing, closed;
     int64_t last_poll_us;
     /* I/O thread only. */

@@ -89,6 +89,26 @@ static void arm_backoff(struct krafka_consumer *k, struct kr_toppar *tp)
         kr_timer_at(&k->c->loop, &k->fetch_timer, tp->backoff_until_us);
 }
 
+/* Requests built under the lock are sent after it is released: a send
+ * can complete at once and call back into the fetcher. */
+static void defer_send(struct krafka_consumer *k, struct kr_req *r)
+{
+    r->next = k->outbox;
+    k->outbox = r;
+}
+
+/* Refreshes metadata if a partition error asked for it. Lock not held:
+ * a refresh can complete (and call the consumer back) at once. */
+static void refresh_if_wanted(struct krafka_consumer *k)
+{
+    pthread_mutex_lock(&k->lock);
+    bool want = k->want_md;
+    k->want_md = false;
+    pthread_mutex_unlock(&k->lock);
+    if (want)
+        kr_md_refresh(k->c, "partition error");
+}
+
 static bool retriable_partition_err(int16_t ec)
 {
     switch (ec) {
@@ -161,7 +181,7 @@ static void partition_error(struct krafka_consumer *k, struct kr_toppar *tp,
         kr_dbg(&k->c->log, KR_DBG_FETCH, "FETCHERR",
                "%s [%d]: %s: %s: refreshing metadata", tp->topic,
                (int)tp->partition, what, krafka_err2str((krafka_err_t)ec));
-        kr_md_refresh(k->c, "fetch error");
+        k->want_md = true; /* asked for once the lock is released */
         return;
     }
     struct kr_qitem *ev =
@@ -616,7 +636,7 @@ static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
                               k->conf->request_timeout_ms) * 1000,
         .keep_frame = true,
         .done = fetch_done};
-    kr_client_send(k->c, &f->req);
+    defer_send(k, &f->req);
 }
 
 static bool sess_busy(struct krafka_consumer *k, int32_t broker)
@@ -765,7 +785,7 @@ static void list_send(struct krafka_consumer *k, int32_t broker, int32_t cnt)
             kr_now_us() + (int64_t)k->conf->request_timeout_ms * 1000,
         .retry_transport = true,
         .done = list_done};
-    kr_client_send(k->c, &f->req);
+    defer_send(k, &f->req);
 }
 
 /* ---- start offsets: OffsetFetch (committed) ---- */
@@ -863,7 +883,7 @@ static void committed_send(struct krafka_consumer *k, int32_t coord,
             kr_now_us() + (int64_t)k->conf->request_timeout_ms * 1000,
         .retry_transport = true,
         .done = committed_done};
-    kr_client_send(k->c, &f->req);
+    defer_send(k, &f->req);
 }
 
 /* Resolves logical start offsets. Lock held. */
@@ -918,7 +938,16 @@ void kr_fetcher_run(struct krafka_consumer *k)
         lookups(k);
         fetch_all(k);
     }
+    struct kr_req *out = k->outbox;
+    k->outbox = NULL;
     pthread_mutex_unlock(&k->lock);
+    while (out) {
+        struct kr_req *r = out;
+        out = r->next;
+        r->next = NULL;
+        kr_client_send(k->c, r);
+    }
+    refresh_if_wanted(k);
 }
 
 static void fetch_timer_cb(struct kr_loop *l, struct kr_timer *t)
