@@ -75,7 +75,7 @@ static void consume_through(const char *topic, struct pu_track *t,
     cu_assign_all(c, topic, PARTS, KRAFKA_OFFSET_BEGINNING);
     struct cu_seen s;
     cu_seen_init(&s, t->n);
-    int32_t victim = leader_of(topic, 0);
+    int32_t victim = -1;
     bool faulted = false, healed = false;
     int64_t fault_at = 0, until = kc_now_ms() + 180000;
     int64_t resumed_after = -1;
@@ -97,6 +97,7 @@ static void consume_through(const char *topic, struct pu_track *t,
         if (s.records % 200 == 0)
             usleep(10 * 1000);
         if (!faulted && s.records >= t->n / 3) {
+            victim = leader_of(topic, 0);
             harness(fault, victim);
             faulted = true;
             fault_at = kc_now_ms();
