@@ -18,7 +18,8 @@
  *    fewest possible consumers first, go one by one to the subscriber
  *    with the fewest partitions.
  * 3. Balance: while a partition's holder has at least two more than some
- *    other subscriber of its topic, it moves to the least loaded one;
+ *    other subscriber of its topic, and no holder of that topic has more,
+ *    it moves to the least loaded one;
  *    partitions that are not kept claims move first, so claims move only
  *    when balance needs it. With equal subscriptions this ends with
  *    max - min <= 1 and moves the fewest claimed partitions possible.
@@ -47,6 +48,7 @@ struct sticky {
     int32_t *claim;   /* per partition: valid claimer or CLAIM_* */
     int32_t *topic;   /* per partition: its topic */
     uint8_t *raw;     /* per partition: RAW_* bits */
+    int32_t *held;    /* per member and topic: partitions of it held */
     int32_t max_gen;  /* the newest generation any member reports */
 };
 
@@ -163,6 +165,19 @@ static int32_t least_loaded(const struct sticky *s, int32_t t)
     return best;
 }
 
+/* The most partitions held by a member holding some of topic @t. */
+static int32_t most_loaded_holder(const struct sticky *s, int32_t t)
+{
+    int32_t most = 0;
+    for (int32_t i = s->w.tsub_off[t]; i < s->w.tsub_off[t + 1]; i++) {
+        int32_t m = s->w.tsub[i];
+        if (s->held[(size_t)m * (size_t)s->w.topic_cnt + (size_t)t] > 0 &&
+            s->count[m] > most)
+            most = s->count[m];
+    }
+    return most;
+}
+
 /* An unclaimed partition waiting for a member, with its sort key. */
 struct pending {
     int32_t consumers; /* subscribers of its topic */
@@ -206,19 +221,27 @@ static bool assign_unclaimed(struct sticky *s)
 }
 
 /* One step 3 pass over the partitions that are (@kept) or are not kept
- * claims. Returns whether anything moved. */
+ * claims. Only the most loaded give partitions away: moving from a
+ * member that is merely two above the least loaded one would take more
+ * claims than balance needs (12 claims held 6/6 plus a new member must
+ * move 2 from each, not 3 from the first). Returns whether anything
+ * moved. */
 static bool balance_pass(struct sticky *s, bool kept)
 {
     bool moved = false;
     for (int32_t p = 0; p < s->w.total; p++) {
         int32_t a = s->w.owner[p];
-        if (a < 0 || (s->claim[p] == a) != kept)
+        int32_t t = s->topic[p];
+        if (a < 0 || (s->claim[p] == a) != kept ||
+            s->count[a] < most_loaded_holder(s, t))
             continue;
-        int32_t b = least_loaded(s, s->topic[p]);
+        int32_t b = least_loaded(s, t);
         if (s->count[a] - s->count[b] >= 2) {
             s->w.owner[p] = b;
             s->count[a]--;
             s->count[b]++;
+            s->held[(size_t)a * (size_t)s->w.topic_cnt + (size_t)t]--;
+            s->held[(size_t)b * (size_t)s->w.topic_cnt + (size_t)t]++;
             moved = true;
         }
     }
@@ -228,6 +251,10 @@ static bool balance_pass(struct sticky *s, bool kept)
 /* Step 3. Each move lowers the sum of squared loads, so it ends. */
 static void balance(struct sticky *s)
 {
+    for (int32_t p = 0; p < s->w.total; p++)
+        if (s->w.owner[p] >= 0)
+            s->held[(size_t)s->w.owner[p] * (size_t)s->w.topic_cnt +
+                    (size_t)s->topic[p]]++;
     for (;;) {
         bool moved = balance_pass(s, false);
         if (!balance_pass(s, true) && !moved)
@@ -253,6 +280,7 @@ static void sticky_free(struct sticky *s)
     free(s->claim);
     free(s->topic);
     free(s->raw);
+    free(s->held);
     kr_aw_free(&s->w);
 }
 
@@ -265,7 +293,10 @@ static bool sticky_alloc(struct sticky *s)
     s->claim = malloc(p * sizeof *s->claim);
     s->topic = malloc(p * sizeof *s->topic);
     s->raw = calloc(p, 1);
-    if (!s->gen || !s->count || !s->claim || !s->topic || !s->raw)
+    s->held = calloc(m * (s->w.topic_cnt ? (size_t)s->w.topic_cnt : 1),
+                     sizeof *s->held);
+    if (!s->gen || !s->count || !s->claim || !s->topic || !s->raw ||
+        !s->held)
         return false;
     for (int32_t t = 0; t < s->w.topic_cnt; t++)
         for (int32_t q = 0; q < s->w.part_cnt[t]; q++) {

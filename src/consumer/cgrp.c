@@ -931,12 +931,15 @@ static bool want_member(struct kr_cgrp *g, bool *changed, bool *expired)
     return want;
 }
 
-/* Leaves the generation: revoke (unless lost), LeaveGroup unless
- * static. */
-static void leave_generation(struct kr_cgrp *g, const char *reason)
+/* Leaves the generation: REVOKED (LOST when @expired: the member leaves
+ * without waiting for the application, so commits would fail), then
+ * LeaveGroup unless static. */
+static void leave_generation(struct kr_cgrp *g, const char *reason,
+                             bool expired)
 {
     if (g->state == CG_STABLE || g->state == CG_SYNC || g->owned_cnt) {
-        revoke_all(g, KRAFKA_REBALANCE_REVOKED);
+        revoke_all(g, expired ? KRAFKA_REBALANCE_LOST
+                              : KRAFKA_REBALANCE_REVOKED);
         if (!g->instance_id[0] && g->member_id[0])
             g->leave_pending = true;
         g->leave_reason = reason;
@@ -968,17 +971,24 @@ static void cg_run(struct kr_cgrp *g)
             find_coordinator(g);
         return;
     }
-    if (g->inflight || app_busy(g))
-        return; /* a response or the application comes back to us */
-    if (g->leave_pending) {
+    if (g->inflight)
+        return; /* a response comes back to us */
+    /* A member past max.poll.interval.ms leaves now: the application,
+     * which is not polling, cannot hold the group up. Otherwise the
+     * REVOKED callback (and its commit) comes first. */
+    if (g->leave_pending && (expired || !app_busy(g))) {
         g->leave_pending = false;
         send_leave(g, g->leave_reason);
         return;
     }
+    if (app_busy(g))
+        return; /* the application comes back to us */
     if (!want) {
         if (g->state != CG_IDLE)
-            leave_generation(g, expired ? "max.poll.interval.ms exceeded"
-                                        : "unsubscribed or closing");
+            leave_generation(g,
+                             expired ? "max.poll.interval.ms exceeded"
+                                     : "unsubscribed or closing",
+                             expired);
         if (g->leave_pending || app_busy(g)) {
             cg_run(g);
             return;
