@@ -155,6 +155,18 @@ static void post_rebalance(struct kr_cgrp *g, krafka_rebalance_t ev,
     it->rb_event = ev;
     it->tps = tps;
     pthread_mutex_lock(&k->lock);
+    /* Lost partitions belong to another member already: what is queued
+     * or in flight for them is dropped and fetching stops now, not when
+     * the application gets to the event. */
+    for (size_t i = 0; ev == KRAFKA_REBALANCE_LOST && tps && i < tps->cnt;
+         i++) {
+        struct kr_toppar *tp = kr_cons_find_locked(k, tps->elems[i].topic,
+                                                   tps->elems[i].partition);
+        if (tp) {
+            atomic_fetch_add(&tp->version, 1);
+            tp->state = KR_TP_STOPPED;
+        }
+    }
     it->rb_gen = ++g->rb_seq;
     kr_cons_enqueue_locked(k, it);
     pthread_mutex_unlock(&k->lock);
