@@ -88,7 +88,8 @@ static const struct kr_prop_val offset_reset_vals[] = {
     {"earliest", KR_RESET_EARLIEST}, {"smallest", KR_RESET_EARLIEST},
     {"beginning", KR_RESET_EARLIEST}, {"latest", KR_RESET_LATEST},
     {"largest", KR_RESET_LATEST},     {"end", KR_RESET_LATEST},
-    {"error", KR_RESET_ERROR},        {NULL, 0}};
+    {"error", KR_RESET_ERROR},        {"none", KR_RESET_ERROR},
+    {NULL, 0}};
 
 static const struct kr_prop_val isolation_vals[] = {
     {"read_uncommitted", KR_READ_UNCOMMITTED},

@@ -359,6 +359,114 @@ START_TEST(fetches_use_one_incremental_session_per_broker)
 }
 END_TEST
 
+START_TEST(out_of_range_offset_resets_per_auto_offset_reset)
+{
+    char topic[128];
+    new_topic(topic, sizeof topic, "c-reset", 1);
+    struct pu_track t;
+    pu_track_init(&t, topic, 10, pu_base_ts());
+    cu_produce(boot(), topic, &t, "none", -1, 0, 10);
+    /* earliest: back to offset 0 */
+    krafka_consumer_t *c =
+        cu_consumer(kc_conf(boot(), "auto.offset.reset", "earliest", NULL));
+    cu_assign_all(c, topic, 1, 1000);
+    krafka_record_t *r = first(c, 20000);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->err, KRAFKA_ERR_NONE);
+    ck_assert_int_eq(r->offset, 0);
+    krafka_record_destroy(r);
+    krafka_consumer_destroy(c);
+    /* none: an error event naming the partition, then nothing */
+    c = cu_consumer(kc_conf(boot(), "auto.offset.reset", "none", NULL));
+    cu_assign_all(c, topic, 1, 1000);
+    r = first(c, 20000);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->err, KRAFKA_ERR_OFFSET_OUT_OF_RANGE);
+    ck_assert_str_eq(r->topic, topic);
+    ck_assert_int_eq(r->partition, 0);
+    ck_assert_ptr_nonnull(strstr(r->errstr, "auto.offset.reset"));
+    krafka_record_destroy(r);
+    ck_assert_ptr_null(krafka_consumer_poll(c, 1000));
+    /* a seek starts it again */
+    ck_assert_int_eq(krafka_consumer_seek(c, topic, 0, 5), KRAFKA_ERR_NONE);
+    r = first(c, 20000);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->offset, 5);
+    krafka_record_destroy(r);
+    krafka_consumer_destroy(c);
+    pu_track_free(&t);
+    drop_topic(topic);
+}
+END_TEST
+
+/* Consumes @cnt records from @c (any partition), returning the last. */
+static int64_t take(krafka_consumer_t *c, int cnt)
+{
+    int64_t last = -1;
+    for (int i = 0; i < cnt; i++) {
+        krafka_record_t *r = first(c, 20000);
+        ck_assert_ptr_nonnull(r);
+        ck_assert_int_eq(r->err, KRAFKA_ERR_NONE);
+        last = r->offset;
+        krafka_record_destroy(r);
+    }
+    return last;
+}
+
+START_TEST(auto_commit_on_close_lets_the_next_consumer_resume_there)
+{
+    char topic[128], group[128];
+    new_topic(topic, sizeof topic, "c-autocommit", 1);
+    kc_topic_name(group, sizeof group, "g-autocommit");
+    struct pu_track t;
+    pu_track_init(&t, topic, 100, pu_base_ts());
+    cu_produce(boot(), topic, &t, "none", -1, 0, 100);
+    krafka_consumer_t *c = cu_consumer(
+        kc_conf(boot(), "group.id", group, "auto.commit.interval.ms",
+                "600000", NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
+    ck_assert_int_eq(take(c, 30), 29);
+    ck_assert_int_eq(krafka_consumer_close(c), KRAFKA_ERR_NONE);
+    krafka_consumer_destroy(c);
+    c = cu_consumer(kc_conf(boot(), "group.id", group, NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_INVALID);
+    ck_assert_int_eq(take(c, 1), 30);
+    krafka_consumer_destroy(c);
+    pu_track_free(&t);
+    drop_topic(topic);
+}
+END_TEST
+
+START_TEST(stored_offsets_are_what_commit_sends_without_auto_store)
+{
+    char topic[128], group[128];
+    new_topic(topic, sizeof topic, "c-store", 1);
+    kc_topic_name(group, sizeof group, "g-store");
+    struct pu_track t;
+    pu_track_init(&t, topic, 100, pu_base_ts());
+    cu_produce(boot(), topic, &t, "none", -1, 0, 100);
+    krafka_consumer_t *c = cu_consumer(
+        kc_conf(boot(), "group.id", group, "enable.auto.commit", "false",
+                "enable.auto.offset.store", "false", NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
+    /* nothing stored yet: nothing to commit */
+    ck_assert_int_eq(take(c, 50), 49);
+    ck_assert_int_eq(krafka_consumer_commit(c, NULL, false),
+                     KRAFKA_ERR_LOCAL_NO_OFFSET);
+    krafka_tp_list_t *l = krafka_tp_list_new(1);
+    krafka_tp_list_add(l, topic, 0)->offset = 20; /* processed up to 19 */
+    ck_assert_int_eq(krafka_consumer_store_offsets(c, l), KRAFKA_ERR_NONE);
+    ck_assert_int_eq(krafka_consumer_commit(c, NULL, false), KRAFKA_ERR_NONE);
+    l->elems[0].offset = KRAFKA_OFFSET_INVALID;
+    ck_assert_int_eq(krafka_consumer_committed(c, l, 10000), KRAFKA_ERR_NONE);
+    ck_assert_int_eq(l->elems[0].offset, 20);
+    krafka_tp_list_destroy(l);
+    krafka_consumer_destroy(c);
+    pu_track_free(&t);
+    drop_topic(topic);
+}
+END_TEST
+
 /* ---- groups ---- */
 
 struct member {
@@ -531,6 +639,9 @@ int main(void)
         watermarks_offsets_for_times_and_lag_agree_with_what_was_produced);
     ADD(api, committed_offset_is_where_a_new_assignment_starts);
     ADD(api, fetches_use_one_incremental_session_per_broker);
+    ADD(api, out_of_range_offset_resets_per_auto_offset_reset);
+    ADD(api, auto_commit_on_close_lets_the_next_consumer_resume_there);
+    ADD(api, stored_offsets_are_what_commit_sends_without_auto_store);
     suite_add_tcase(s, api);
     TCase *grp = tcase_create("group");
     tcase_set_timeout(grp, 180);
