@@ -56,6 +56,7 @@ struct kr_cgrp {
     bool poll_expired;               /* left: max.poll.interval.ms */
     int64_t last_poll_us;
     uint64_t sub_hash;               /* of the regex-matched topics */
+    uint64_t polls_seen;             /* k->polls at the last check */
     /* I/O thread only. */
     enum cg_state state;
     bool finding;                    /* FindCoordinator in flight */
@@ -1052,12 +1053,19 @@ static void hb_cb(struct kr_loop *l, struct kr_timer *t)
     struct kr_cgrp *g = t->arg;
     struct krafka_consumer *k = g->k;
     int64_t now = kr_now_us();
+    uint64_t polls = atomic_load(&k->polls);
     pthread_mutex_lock(&k->lock);
+    if (polls != g->polls_seen) {
+        g->polls_seen = polls;
+        g->last_poll_us = now;
+    }
     bool expired = g->topic_cnt > 0 && !g->poll_expired &&
                    now - g->last_poll_us >
                        (int64_t)k->conf->max_poll_interval_ms * 1000;
-    if (expired)
+    if (expired) {
         g->poll_expired = true;
+        atomic_store(&k->poll_expired, true);
+    }
     pthread_mutex_unlock(&k->lock);
     if (expired) {
         kr_log(&k->c->log, KRAFKA_LOG_WARNING, "MAXPOLL",
@@ -1236,6 +1244,7 @@ krafka_err_t kr_cgrp_subscribe(struct krafka_consumer *k,
     g->re_cnt = re_cnt;
     g->sub_changed = true;
     g->poll_expired = false;
+    atomic_store(&k->poll_expired, false);
     g->last_poll_us = kr_now_us();
     pthread_mutex_unlock(&k->lock);
     for (size_t i = 0; i < cnt; i++)
@@ -1286,6 +1295,7 @@ void kr_cgrp_polled(struct krafka_consumer *k)
     g->last_poll_us = kr_now_us();
     bool rejoin = g->poll_expired;
     g->poll_expired = false;
+    atomic_store(&k->poll_expired, false);
     if (rejoin)
         g->sub_changed = true;
     pthread_mutex_unlock(&k->lock);

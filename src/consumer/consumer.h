@@ -133,7 +133,6 @@ struct kr_parse {
     int64_t aborting[KR_MAX_ABORTING];
     int32_t abort_cnt;
     int32_t abort_next;         /* next chunk->aborted entry to open */
-    int64_t polled_us;          /* last time the group heard of a poll */
 };
 
 /* Per broker: the fetch session (KIP-227) and whether a fetch is out. */
@@ -175,6 +174,8 @@ struct krafka_consumer {
     struct kr_cgrp *cg;         /* owned; NULL without group.id */
     /* Application (poll) thread. */
     struct kr_parse parse;
+    _Atomic uint64_t polls;     /* poll calls (max.poll.interval.ms) */
+    atomic_bool poll_expired;   /* left the group for not polling */
 };
 
 /* ---- consumer.c ---- */

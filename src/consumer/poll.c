@@ -236,22 +236,27 @@ static void serve_commit(struct krafka_consumer *k, struct kr_qitem *it)
         k->conf->offset_commit_cb(k, it->err, it->tps, k->conf->opaque);
 }
 
-/* Takes the next item off the queue, waiting until @deadline_us. Returns
- * NULL at the deadline. */
-static struct kr_qitem *queue_pop(struct krafka_consumer *k,
-                                  int64_t deadline_us)
+/* Takes the next item off the queue, waiting at most @timeout_ms from the
+ * first wait (*deadline_us: 0 until then, so a poll that finds an item
+ * reads no clock). Returns NULL at the deadline. */
+static struct kr_qitem *queue_pop(struct krafka_consumer *k, int timeout_ms,
+                                  int64_t *deadline_us)
 {
     pthread_mutex_lock(&k->lock);
-    while (!k->qhead && !k->closed) {
+    while (!k->qhead && !k->closed && timeout_ms != 0) {
         int64_t now = kr_now_us();
-        if (now >= deadline_us)
+        if (*deadline_us == 0)
+            *deadline_us = timeout_ms < 0
+                               ? INT64_MAX
+                               : now + (int64_t)timeout_ms * 1000;
+        if (now >= *deadline_us)
             break;
-        if (deadline_us == INT64_MAX) {
+        if (*deadline_us == INT64_MAX) {
             pthread_cond_wait(&k->cond, &k->lock);
         } else {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            int64_t wait = deadline_us - now;
+            int64_t wait = *deadline_us - now;
             ts.tv_sec += wait / 1000000;
             ts.tv_nsec += (wait % 1000000) * 1000;
             if (ts.tv_nsec >= 1000000000) {
@@ -272,9 +277,9 @@ static struct kr_qitem *queue_pop(struct krafka_consumer *k,
     return it;
 }
 
-/* One record or event, or NULL at @deadline_us. */
-static krafka_record_t *poll_one(struct krafka_consumer *k,
-                                 int64_t deadline_us)
+/* One record or event, or NULL after @timeout_ms (see queue_pop). */
+static krafka_record_t *poll_one(struct krafka_consumer *k, int timeout_ms,
+                                 int64_t *deadline_us)
 {
     for (;;) {
         if (k->parse.chunk) {
@@ -299,7 +304,7 @@ static krafka_record_t *poll_one(struct krafka_consumer *k,
             }
             continue;
         }
-        struct kr_qitem *it = queue_pop(k, deadline_us);
+        struct kr_qitem *it = queue_pop(k, timeout_ms, deadline_us);
         if (!it)
             return NULL;
         switch (it->type) {
@@ -333,19 +338,13 @@ static krafka_record_t *poll_one(struct krafka_consumer *k,
     }
 }
 
-static int64_t deadline_of(int timeout_ms)
-{
-    return timeout_ms < 0 ? INT64_MAX : kr_now_us() + (int64_t)timeout_ms * 1000;
-}
-
+/* Counts the poll for max.poll.interval.ms: the I/O thread notices the
+ * count moving, so no clock is read here. */
 static void polled(struct krafka_consumer *k)
 {
-    int64_t now = kr_now_us();
-    /* Cheap: only every 100 ms does the group hear about it. */
-    if (now - k->parse.polled_us > 100000) {
-        k->parse.polled_us = now;
-        kr_cgrp_polled(k);
-    }
+    atomic_fetch_add_explicit(&k->polls, 1, memory_order_relaxed);
+    if (atomic_load_explicit(&k->poll_expired, memory_order_relaxed))
+        kr_cgrp_polled(k); /* left the group for not polling: rejoin */
 }
 
 static void intercept(struct krafka_consumer *k, krafka_record_t *rec)
@@ -365,7 +364,8 @@ krafka_record_t *krafka_consumer_poll(krafka_consumer_t *k, int timeout_ms)
     if (!k)
         return NULL;
     polled(k);
-    krafka_record_t *rec = poll_one(k, deadline_of(timeout_ms));
+    int64_t deadline = 0;
+    krafka_record_t *rec = poll_one(k, timeout_ms, &deadline);
     if (rec)
         intercept(k, rec);
     return rec;
@@ -378,9 +378,9 @@ size_t krafka_consumer_poll_batch(krafka_consumer_t *k, krafka_record_t **out,
         return 0;
     polled(k);
     size_t n = 0;
-    int64_t deadline = deadline_of(timeout_ms);
+    int64_t deadline = 0;
     while (n < max) {
-        krafka_record_t *rec = poll_one(k, n == 0 ? deadline : 0);
+        krafka_record_t *rec = poll_one(k, n == 0 ? timeout_ms : 0, &deadline);
         if (!rec)
             break;
         intercept(k, rec);
