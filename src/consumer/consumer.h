@@ -53,6 +53,8 @@ struct kr_toppar {
                                  * chunks and records are dropped */
     bool paused;
     bool fetching;              /* in a Fetch in flight */
+    bool md_wanted;             /* its topic's metadata was asked for */
+    bool unknown_sent;          /* "topic does not exist" event given */
     int64_t backoff_until_us;   /* no fetch before */
     int64_t hwm, lso, log_start;
     bool eof_sent;              /* PARTITION_EOF given at this position */

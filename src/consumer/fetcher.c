@@ -433,6 +433,39 @@ static struct kr_fsess *sess_get(struct krafka_consumer *k, int32_t broker)
     return s;
 }
 
+/* Asks the client to keep @tp's topic's metadata (once: the client
+ * refreshes it until every partition has a leader, and each update runs
+ * the fetcher again). */
+static void want_metadata(struct krafka_consumer *k, struct kr_toppar *tp)
+{
+    if (!tp->md_wanted) {
+        tp->md_wanted = true;
+        kr_client_want_topic(k->c, tp->topic);
+    }
+}
+
+/* One error event when the metadata says @tp's topic does not exist
+ * (fetching starts by itself if it is created later). */
+static void missing_topic_event(struct krafka_consumer *k,
+                                struct kr_toppar *tp)
+{
+    uint8_t id[16];
+    int16_t terr = 0;
+    if (tp->unknown_sent || !kr_md_topic_info(k->c, tp->topic, id, &terr) ||
+        terr != KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION)
+        return;
+    tp->unknown_sent = true;
+    struct kr_qitem *ev = kr_cons_event(
+        tp, (krafka_err_t)terr, -1, "%s [%d]: topic does not exist (yet)",
+        tp->topic, (int)tp->partition);
+    if (ev) {
+        ev->tp = tp;
+        atomic_fetch_add(&tp->refs, 1);
+        ev->version = atomic_load(&tp->version);
+        kr_cons_enqueue_locked(k, ev);
+    }
+}
+
 /* Can @tp be fetched now? Its leader in *leader. */
 static bool fetchable(struct krafka_consumer *k, struct kr_toppar *tp,
                       int64_t now, int32_t *leader, int32_t *epoch)
@@ -443,7 +476,8 @@ static bool fetchable(struct krafka_consumer *k, struct kr_toppar *tp,
     krafka_err_t err = kr_md_leader(k->c, tp->topic, tp->partition, leader,
                                     epoch);
     if (err) {
-        kr_client_want_topic(k->c, tp->topic);
+        want_metadata(k, tp);
+        missing_topic_event(k, tp);
         return false;
     }
     return true;
@@ -918,7 +952,8 @@ static void lookups(struct krafka_consumer *k)
             tp->backoff_until_us > now)
             continue;
         if (kr_md_leader(k->c, tp->topic, tp->partition, &lead, &epoch)) {
-            kr_client_want_topic(k->c, tp->topic);
+            want_metadata(k, tp);
+            missing_topic_event(k, tp);
             continue;
         }
         bool seen = false;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "client_util.h"
@@ -30,7 +31,8 @@ static void new_topic(char *topic, size_t n, const char *prefix,
 {
     krafka_conf_t *conf = kc_conf(boot(), NULL);
     krafka_admin_t *a = kc_admin(conf);
-    kc_topic_name(topic, n, prefix);
+    if (prefix) /* else @topic is already named */
+        kc_topic_name(topic, n, prefix);
     kc_create_topic(a, topic, parts, 1);
     krafka_admin_destroy(a);
     krafka_conf_destroy(conf);
@@ -467,6 +469,51 @@ START_TEST(stored_offsets_are_what_commit_sends_without_auto_store)
 }
 END_TEST
 
+static double cpu_seconds(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+START_TEST(a_missing_topic_gives_one_event_no_busy_wait_and_starts_later)
+{
+    char topic[128];
+    kc_topic_name(topic, sizeof topic, "c-missing");
+    krafka_consumer_t *c = cu_consumer(kc_conf(boot(), NULL));
+    cu_assign_all(c, topic, 1, KRAFKA_OFFSET_BEGINNING);
+    double cpu0 = cpu_seconds();
+    int events = 0;
+    int64_t until = kc_now_ms() + 3000;
+    while (kc_now_ms() < until) {
+        krafka_record_t *r = krafka_consumer_poll(c, 100);
+        if (!r)
+            continue;
+        ck_assert_int_eq(r->err, KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+        ck_assert_str_eq(r->topic, topic);
+        events++;
+        krafka_record_destroy(r);
+    }
+    double cpu = cpu_seconds() - cpu0;
+    ck_assert_int_eq(events, 1);
+    /* a loose bound: waiting must not spin (a busy loop uses ~3 s) */
+    ck_assert_msg(cpu < 0.5, "%.3f s of CPU in 3 s of waiting", cpu);
+    new_topic(topic, sizeof topic, NULL, 1);
+    struct pu_track t;
+    pu_track_init(&t, topic, 10, pu_base_ts());
+    cu_produce(boot(), topic, &t, "none", -1, 0, 10);
+    krafka_record_t *r = first(c, 30000);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(r->err, KRAFKA_ERR_NONE);
+    ck_assert_int_eq(r->offset, 0);
+    krafka_record_destroy(r);
+    krafka_consumer_destroy(c);
+    pu_track_free(&t);
+    drop_topic(topic);
+}
+END_TEST
+
 /* ---- groups ---- */
 
 struct member {
@@ -642,6 +689,7 @@ int main(void)
     ADD(api, out_of_range_offset_resets_per_auto_offset_reset);
     ADD(api, auto_commit_on_close_lets_the_next_consumer_resume_there);
     ADD(api, stored_offsets_are_what_commit_sends_without_auto_store);
+    ADD(api, a_missing_topic_gives_one_event_no_busy_wait_and_starts_later);
     suite_add_tcase(s, api);
     TCase *grp = tcase_create("group");
     tcase_set_timeout(grp, 180);
