@@ -171,6 +171,9 @@ static void close_socket(struct kr_conn *conn)
         close(conn->w.fd);
     conn->w.fd = -1;
     kr_buf_reset(&conn->rbuf);
+    kr_rframe_release(conn->direct);
+    conn->direct = NULL;
+    conn->direct_have = 0;
     kr_arena_reset(&conn->arena);
 }
 
@@ -429,20 +432,26 @@ static void connected(struct kr_conn *conn)
  * (the connection has been failed). */
 static ssize_t sock_read(struct kr_conn *conn)
 {
-    if (!kr_buf_reserve(&conn->rbuf, READ_CHUNK)) {
+    if (!conn->direct && !kr_buf_reserve(&conn->rbuf, READ_CHUNK)) {
         kr_conn_fail(conn, KRAFKA_ERR_LOCAL_TRANSPORT, false,
                      "receive buffer limit reached");
         return -1;
     }
     uint8_t *p = conn->rbuf.data + conn->rbuf.len;
     size_t room = conn->rbuf.cap - conn->rbuf.len;
+    size_t *got = &conn->rbuf.len;
+    if (conn->direct) {
+        p = conn->direct->data + conn->direct_have;
+        room = conn->direct->len - conn->direct_have;
+        got = &conn->direct_have;
+    }
     if (conn->tls) {
         char errstr[256];
         size_t n = 0;
         enum kr_tls_rc rc =
             kr_tls_read(conn->tls, p, room, &n, errstr, sizeof errstr);
         if (rc == KR_TLS_OK) {
-            conn->rbuf.len += n;
+            *got += n;
             return (ssize_t)n;
         }
         if (rc == KR_TLS_WANT_READ || rc == KR_TLS_WANT_WRITE)
@@ -457,7 +466,7 @@ static ssize_t sock_read(struct kr_conn *conn)
     }
     ssize_t n = recv(conn->w.fd, p, room, 0);
     if (n > 0) {
-        conn->rbuf.len += (size_t)n;
+        *got += (size_t)n;
         return n;
     }
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
@@ -496,7 +505,8 @@ static krafka_err_t decode(struct kr_conn *conn, struct kr_req *r,
 
 /* Handles one whole response frame body; false when the connection was
  * failed or closed by a callback. */
-static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len)
+static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len,
+                         struct kr_rframe *direct)
 {
     int32_t corr = 0;
     struct kr_req *r = conn->inflight.head;
@@ -506,11 +516,12 @@ static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len)
                      "response with unexpected correlation id %d "
                      "(expected %d): closing the connection",
                      (int)corr, r ? (int)r->corr : -1);
+        kr_rframe_release(direct);
         return false;
     }
     void *resp = NULL;
-    struct kr_rframe *kept = NULL;
-    if (r->keep_frame) {
+    struct kr_rframe *kept = direct;
+    if (r->keep_frame && !kept) {
         kept = malloc(sizeof *kept + len);
         if (!kept) {
             kr_conn_fail(conn, KRAFKA_ERR_LOCAL_NOMEM, false,
@@ -543,6 +554,39 @@ static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len)
     return conn->gen == gen;
 }
 
+/* Frames at least this large for a keep_frame request are read directly
+ * into their own buffer. */
+#define DIRECT_MIN (256 * 1024)
+
+/* Starts reading the frame of @size body bytes at rbuf offset @off
+ * directly into a kept frame, when the request it answers wants one.
+ * The bytes already received move there. */
+static bool start_direct(struct kr_conn *conn, size_t off, size_t size)
+{
+    struct kr_req *r = conn->inflight.head;
+    if (size < DIRECT_MIN || !r || r == conn->wcur || !r->keep_frame)
+        return false;
+    struct kr_rframe *f = malloc(sizeof *f + size);
+    if (!f)
+        return false; /* rbuf takes it, as any frame */
+    atomic_init(&f->refs, 1);
+    f->len = size;
+    size_t have = conn->rbuf.len - off - 4;
+    memcpy(f->data, conn->rbuf.data + off + 4, have);
+    conn->direct = f;
+    conn->direct_have = have;
+    return true;
+}
+
+/* The direct frame is complete: hand it on. */
+static bool finish_direct(struct kr_conn *conn)
+{
+    struct kr_rframe *f = conn->direct;
+    conn->direct = NULL;
+    conn->direct_have = 0;
+    return handle_frame(conn, f->data, f->len, f);
+}
+
 /* Parses every complete frame in rbuf. */
 static bool parse_frames(struct kr_conn *conn)
 {
@@ -557,9 +601,13 @@ static bool parse_frames(struct kr_conn *conn)
                          (int)size, (int)max);
             return false;
         }
-        if (conn->rbuf.len - off - 4 < (size_t)size)
+        if (conn->rbuf.len - off - 4 < (size_t)size) {
+            if (start_direct(conn, off, (size_t)size))
+                off = conn->rbuf.len; /* moved into the direct frame */
             break;
-        if (!handle_frame(conn, conn->rbuf.data + off + 4, (size_t)size))
+        }
+        if (!handle_frame(conn, conn->rbuf.data + off + 4, (size_t)size,
+                          NULL))
             return false;
         off += 4 + (size_t)size;
     }
@@ -579,6 +627,12 @@ static void on_readable(struct kr_conn *conn)
             return;
         if (n == 0 && !(conn->tls && kr_tls_pending(conn->tls)))
             break;
+        if (conn->direct) {
+            if (conn->direct_have == conn->direct->len &&
+                !finish_direct(conn))
+                return;
+            continue;
+        }
         if (!parse_frames(conn))
             return;
     }

@@ -46,6 +46,10 @@ struct kr_conn {
                                * written, NULL when all are */
 
     struct kr_buf rbuf;       /* received bytes not yet parsed */
+    /* A large response for a keep_frame request (Fetch) is read straight
+     * into its own frame instead of rbuf: no copy, and rbuf stays small. */
+    struct kr_rframe *direct; /* owned; NULL when not reading one */
+    size_t direct_have;       /* body bytes in it so far */
     struct kr_arena arena;    /* decoded responses, reset per response */
 
     /* Broker's API versions from ApiVersions; max -1: unsupported. */
