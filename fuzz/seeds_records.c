@@ -1,5 +1,7 @@
-/* Seeds for fuzz_record_batch and fuzz_decompress, from the writers. */
+/* Seeds for fuzz_record_batch and fuzz_decompress, from the writers (and
+ * a MessageSet v0/v1 writer). */
 #include <stdio.h>
+#include <zlib.h>
 
 #include "protocol/record_batch.h"
 #include "seeds.h"
@@ -31,6 +33,89 @@ static krafka_err_t write_batch(struct kr_batch_writer *w, struct kr_buf *out,
                               val, (size_t)vl, hdrs, i == 2 ? 2 : 0);
     }
     return err ? err : kr_batch_finish(w, codec, -1);
+}
+
+/* A MessageSet v0/v1 message (test_legacy.c has the same writer). */
+static void put_msg(struct kr_buf *b, int64_t offset, int magic, int attrs,
+                    const void *key, size_t klen, const void *value,
+                    size_t vlen)
+{
+    kr_buf_put_be64(b, (uint64_t)offset);
+    size_t size_at = b->len;
+    kr_buf_put_be32(b, 0); /* MessageSize, patched below */
+    kr_buf_put_be32(b, 0); /* Crc, patched below */
+    kr_buf_put_u8(b, (uint8_t)magic);
+    kr_buf_put_u8(b, (uint8_t)attrs);
+    if (magic == 1)
+        kr_buf_put_be64(b, (uint64_t)1700000000000 + (uint64_t)offset);
+    kr_buf_put_be32(b, key ? (uint32_t)klen : UINT32_MAX);
+    if (key)
+        kr_buf_write(b, key, klen);
+    kr_buf_put_be32(b, value ? (uint32_t)vlen : UINT32_MAX);
+    if (value)
+        kr_buf_write(b, value, vlen);
+    size_t crc_at = size_at + 4;
+    kr_buf_patch_be32(b, size_at, (uint32_t)(b->len - crc_at));
+    kr_buf_patch_be32(b, crc_at,
+                      (uint32_t)crc32(0, b->data + crc_at + 4,
+                                      (uInt)(b->len - crc_at - 4)));
+}
+
+/* Three messages at @o0.. (relative 0..2 inside a v1 wrapper). */
+static void put_three(struct kr_buf *b, int magic, int64_t o0)
+{
+    put_msg(b, o0, magic, 0, "key", 3, "{\"n\":0}", 7);
+    put_msg(b, o0 + 1, magic, 0, NULL, 0, "{\"n\":1}", 7);
+    put_msg(b, o0 + 2, magic, 0, "key", 3, NULL, 0);
+}
+
+/* MessageSet v0/v1 seeds: uncompressed runs, a wrapper per codec and
+ * magic, and v1 data followed by a v2 batch. */
+static int legacy_seeds(const char *dir, kr_seed_write_fn write_seed,
+                        struct kr_batch_writer *w)
+{
+    struct kr_buf out, inner, z;
+    kr_buf_init(&out, 0);
+    kr_buf_init(&inner, 0);
+    kr_buf_init(&z, 0);
+    char name[64];
+    int rc = 0;
+    for (int magic = 0; magic <= 1 && !rc; magic++) {
+        kr_buf_reset(&out);
+        put_three(&out, magic, 5);
+        uint8_t mode = (uint8_t)magic;
+        snprintf(name, sizeof name, "legacy-v%d-run", magic);
+        rc = write_seed(dir, name, &mode, 1, out.data, out.len);
+        for (int codec = 1; codec <= 3 && !rc; codec++) {
+            kr_buf_reset(&out);
+            kr_buf_reset(&inner);
+            kr_buf_reset(&z);
+            put_three(&inner, magic, magic ? 0 : 10);
+            rc = kr_compress(codec, -1, inner.data, inner.len, &z);
+            put_msg(&out, 12, magic, codec | (magic ? 0x08 : 0), NULL, 0,
+                    z.data, z.len);
+            snprintf(name, sizeof name, "legacy-v%d-%s", magic,
+                     kr_codec_name(codec));
+            if (!rc)
+                rc = write_seed(dir, name, &mode, 1, out.data, out.len);
+        }
+    }
+    if (!rc) {
+        kr_buf_reset(&out);
+        put_three(&out, 1, 0);
+        size_t at = out.len;
+        rc = write_batch(w, &out, KR_CODEC_NONE, false, 1700000003000);
+        /* the v2 batch's BaseOffset: 3 (not under its CRC) */
+        kr_buf_patch_be32(&out, at + 4, 3);
+        uint8_t mode = 1;
+        if (!rc)
+            rc = write_seed(dir, "legacy-v1-then-v2", &mode, 1, out.data,
+                            out.len);
+    }
+    kr_buf_free(&out);
+    kr_buf_free(&inner);
+    kr_buf_free(&z);
+    return rc;
 }
 
 int kr_gen_extra_seeds(const char *base, kr_seed_write_fn write_seed,
@@ -78,7 +163,9 @@ int kr_gen_extra_seeds(const char *base, kr_seed_write_fn write_seed,
         write_seed(dir, "control-commit", &mode, 1, ctl.data, ctl.len))
         return -1;
     kr_buf_free(&ctl);
+    if (legacy_seeds(dir, write_seed, &w))
+        return -1;
     kr_batch_writer_free(&w);
-    printf("fuzz_record_batch: 11 seeds, fuzz_decompress: 4 seeds\n");
+    printf("fuzz_record_batch: 20 seeds, fuzz_decompress: 4 seeds\n");
     return 0;
 }

@@ -210,20 +210,27 @@ static void sess_reset(struct kr_fsess *s)
 /* ---- Fetch responses ---- */
 
 /* The offset after the last whole batch of @blob, or -1 when there is
- * none; *legacy when it starts with a MessageSet v0/v1 entry. */
-static int64_t blob_next_offset(const uint8_t *p, size_t len, bool *legacy)
+ * none. A MessageSet v0/v1 entry (magic 0/1) ends at its Offset, which for
+ * a compressed wrapper is its last inner message's. */
+static int64_t blob_next_offset(const uint8_t *p, size_t len)
 {
     int64_t next = -1;
-    *legacy = false;
     while (len >= KR_BATCH_LOG_OVERHEAD + 5) {
         int64_t base = (int64_t)kr_load_be64(p);
         int32_t blen = (int32_t)kr_load_be32(p + 8);
         if (blen < 0 || (size_t)blen > len - KR_BATCH_LOG_OVERHEAD)
             break;
-        if (p[16] != KR_BATCH_MAGIC) {
-            *legacy = next < 0;
-            break;
+        if (p[16] == 0 || p[16] == 1) {
+            /* 14: the smallest message (Crc .. Value, v0) */
+            if (blen < 14 || base < 0 || base == INT64_MAX)
+                break;
+            next = base + 1;
+            p += KR_BATCH_LOG_OVERHEAD + (size_t)blen;
+            len -= KR_BATCH_LOG_OVERHEAD + (size_t)blen;
+            continue;
         }
+        if (p[16] != KR_BATCH_MAGIC)
+            break;
         if ((size_t)blen + KR_BATCH_LOG_OVERHEAD < KR_BATCH_HEADER_LEN)
             break;
         int32_t lod = (int32_t)kr_load_be32(p + 23);
@@ -284,15 +291,8 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
     tp->lso = pd->LastStableOffset;
     tp->log_start = pd->LogStartOffset;
     if (pd->Records.len > 0) {
-        bool legacy;
         int64_t next = blob_next_offset(pd->Records.ptr,
-                                        (size_t)pd->Records.len, &legacy);
-        if (legacy) {
-            partition_error(k, tp, KRAFKA_ERR_LOCAL_UNSUPPORTED_FEATURE,
-                            e->offset, "MessageSet v0/v1 data");
-            tp->state = KR_TP_STOPPED;
-            return;
-        }
+                                        (size_t)pd->Records.len);
         if (next > tp->fetch_pos) {
             struct kr_qitem *it = chunk_new(e, frame, pd);
             if (!it) {

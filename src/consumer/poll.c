@@ -163,8 +163,10 @@ static void fill_record(struct kr_rec *r, const struct kr_batch *b,
     p->partition = s->tp->partition;
     p->offset = rec->offset;
     p->timestamp = rec->timestamp;
-    p->ts_type = b->log_append_time ? KRAFKA_TS_LOG_APPEND_TIME
-                                    : KRAFKA_TS_CREATE_TIME;
+    /* MessageSet v0 (Magic 0) has no timestamps (-1). */
+    p->ts_type = b->Magic == 0         ? KRAFKA_TS_NONE
+                 : b->log_append_time ? KRAFKA_TS_LOG_APPEND_TIME
+                                      : KRAFKA_TS_CREATE_TIME;
     p->leader_epoch = b->PartitionLeaderEpoch;
     p->key = rec->key_len < 0 ? NULL : rec->key;
     p->key_len = rec->key_len < 0 ? 0 : (size_t)rec->key_len;

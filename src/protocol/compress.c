@@ -320,8 +320,64 @@ static krafka_err_t lz4_compress(struct kr_codec_ctx *cx, int level,
     return KRAFKA_ERR_NONE;
 }
 
+/* XXH32 with seed 0 of fewer than 16 bytes: all an LZ4 frame descriptor
+ * (FLG, BD, optional ContentSize and DictID: at most 14 bytes) needs. */
+static uint32_t xxh32_short(const uint8_t *p, size_t n)
+{
+    const uint32_t p1 = 2654435761u, p2 = 2246822519u, p3 = 3266489917u,
+                   p4 = 668265263u, p5 = 374761393u;
+    uint32_t h = p5 + (uint32_t)n;
+    for (; n >= 4; p += 4, n -= 4) {
+        uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+                     (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        h += v * p3;
+        h = ((h << 17) | (h >> 15)) * p4;
+    }
+    for (; n; p++, n--) {
+        h += *p * p5;
+        h = ((h << 11) | (h >> 21)) * p1;
+    }
+    h ^= h >> 15;
+    h *= p2;
+    h ^= h >> 13;
+    h *= p3;
+    h ^= h >> 16;
+    return h;
+}
+
+#define LZ4_FRAME_HEADER_MAX 19 /* magic, FLG, BD, ContentSize, DictID, HC */
+
+/* Kafka before 0.10 (MessageSet v0) wrote the LZ4 frame header checksum
+ * HC over the frame magic too (KAFKA-3160). Feeds @d the frame header at
+ * @in with HC recomputed from its descriptor, so whichever checksum it
+ * carries is accepted; *used: the header bytes consumed (0 when @in does
+ * not start with an LZ4 frame: the decoder then reports it). */
+static krafka_err_t lz4_feed_fixed_header(LZ4F_dctx *d, const uint8_t *in,
+                                          size_t n, size_t *used)
+{
+    static const uint8_t magic[4] = {0x04, 0x22, 0x4d, 0x18};
+    *used = 0;
+    if (n < 7 || memcmp(in, magic, sizeof magic) != 0)
+        return KRAFKA_ERR_NONE;
+    uint8_t flg = in[4];
+    /* FLG bit 3: ContentSize (8 bytes), bit 0: DictID (4 bytes) */
+    size_t hl = 4 + 2 + (flg & 0x08 ? 8 : 0) + (flg & 0x01 ? 4 : 0) + 1;
+    if (n < hl)
+        return KRAFKA_ERR_NONE;
+    uint8_t h[LZ4_FRAME_HEADER_MAX];
+    memcpy(h, in, hl);
+    h[hl - 1] = (uint8_t)(xxh32_short(h + 4, hl - 5) >> 8);
+    uint8_t none[1];
+    size_t dst = 0, src = hl;
+    size_t r = LZ4F_decompress(d, none, &dst, h, &src, NULL);
+    if (LZ4F_isError(r) || src != hl)
+        return KRAFKA_ERR_LOCAL_COMPRESSION;
+    *used = hl;
+    return KRAFKA_ERR_NONE;
+}
+
 static krafka_err_t lz4_decompress(struct kr_codec_ctx *cx, const uint8_t *in,
-                                   size_t n, struct sink *s)
+                                   size_t n, bool fix_hc, struct sink *s)
 {
     if (!cx->lz4_dctx &&
         LZ4F_isError(LZ4F_createDecompressionContext(
@@ -330,6 +386,11 @@ static krafka_err_t lz4_decompress(struct kr_codec_ctx *cx, const uint8_t *in,
     LZ4F_dctx *d = cx->lz4_dctx;
     LZ4F_resetDecompressionContext(d); /* a previous call may have failed */
     size_t pos = 0;
+    if (fix_hc) {
+        krafka_err_t err = lz4_feed_fixed_header(d, in, n, &pos);
+        if (err)
+            return err;
+    }
     for (;;) {
         uint8_t *op;
         size_t room;
@@ -489,22 +550,22 @@ krafka_err_t kr_compress_cx(struct kr_codec_ctx *cx, int codec, int level,
 }
 
 static krafka_err_t decompress_any(struct kr_codec_ctx *cx, int codec,
-                                   const uint8_t *in, size_t n,
-                                   size_t max_out, struct sink *s)
+                                   bool lz4_fix_hc, const uint8_t *in,
+                                   size_t n, size_t max_out, struct sink *s)
 {
     switch (codec) {
     case KR_CODEC_NONE: return copy_capped(in, n, s);
     case KR_CODEC_GZIP: return gzip_decompress(in, n, s);
     case KR_CODEC_SNAPPY: return snappy_decompress(in, n, s);
-    case KR_CODEC_LZ4: return lz4_decompress(cx, in, n, s);
+    case KR_CODEC_LZ4: return lz4_decompress(cx, in, n, lz4_fix_hc, s);
     case KR_CODEC_ZSTD: return zstd_decompress(cx, in, n, max_out, s);
     default: return KRAFKA_ERR_LOCAL_UNSUPPORTED_COMPRESSION;
     }
 }
 
-krafka_err_t kr_decompress_cx(struct kr_codec_ctx *cx, int codec,
-                              const uint8_t *in, size_t n, size_t max_out,
-                              struct kr_buf *out)
+static krafka_err_t decompress(struct kr_codec_ctx *cx, int codec,
+                               bool lz4_fix_hc, const uint8_t *in, size_t n,
+                               size_t max_out, struct kr_buf *out)
 {
     if (out->err)
         return out->err;
@@ -514,12 +575,29 @@ krafka_err_t kr_decompress_cx(struct kr_codec_ctx *cx, int codec,
     struct sink s;
     sink_init(&s, out, max_out, n);
     size_t start = out->len;
-    krafka_err_t err =
-        decompress_any(cx ? cx : &tmp, codec, in, n, max_out, &s);
+    krafka_err_t err = decompress_any(cx ? cx : &tmp, codec, lz4_fix_hc, in,
+                                      n, max_out, &s);
     if (err)
         out->len = start;
     kr_codec_ctx_free(&tmp);
     return err;
+}
+
+krafka_err_t kr_decompress_cx(struct kr_codec_ctx *cx, int codec,
+                              const uint8_t *in, size_t n, size_t max_out,
+                              struct kr_buf *out)
+{
+    return decompress(cx, codec, false, in, n, max_out, out);
+}
+
+krafka_err_t kr_decompress_legacy_cx(struct kr_codec_ctx *cx, int codec,
+                                     int magic, const uint8_t *in, size_t n,
+                                     size_t max_out, struct kr_buf *out)
+{
+    /* MessageSet v0/v1 Attributes know gzip, snappy and lz4 only. */
+    if (codec > KR_CODEC_LZ4 || codec < KR_CODEC_NONE)
+        return KRAFKA_ERR_LOCAL_UNSUPPORTED_COMPRESSION;
+    return decompress(cx, codec, magic == 0, in, n, max_out, out);
 }
 
 krafka_err_t kr_compress(int codec, int level, const uint8_t *in, size_t n,

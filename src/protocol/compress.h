@@ -101,6 +101,18 @@ krafka_err_t kr_decompress_cx(struct kr_codec_ctx *cx, int codec,
                               const uint8_t *in, size_t n, size_t max_out,
                               struct kr_buf *out);
 
+/*
+ * kr_decompress_cx for the Value of a MessageSet v0/v1 wrapper message of
+ * @magic (0 or 1). Kafka before 0.10 wrote the LZ4 frame header checksum of
+ * magic 0 wrappers wrongly (KAFKA-3160: computed over the frame magic too),
+ * so for magic 0 that checksum is recomputed, i.e. not checked, before
+ * decoding. zstd (and any codec above lz4) is not a MessageSet codec:
+ * LOCAL_UNSUPPORTED_COMPRESSION. Otherwise as kr_decompress_cx.
+ */
+krafka_err_t kr_decompress_legacy_cx(struct kr_codec_ctx *cx, int codec,
+                                     int magic, const uint8_t *in, size_t n,
+                                     size_t max_out, struct kr_buf *out);
+
 /* kr_compress_cx / kr_decompress_cx with temporary contexts. */
 krafka_err_t kr_compress(int codec, int level, const uint8_t *in, size_t n,
                          struct kr_buf *out);

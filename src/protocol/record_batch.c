@@ -394,7 +394,7 @@ static krafka_err_t frame_entry(struct kr_batch_reader *r, struct kr_batch *b)
         return KRAFKA_ERR_LOCAL_BAD_MSG;
     b->Magic = (int8_t)p[OFF_MAGIC];
     if (b->Magic != KR_BATCH_MAGIC)
-        return KRAFKA_ERR_LOCAL_UNSUPPORTED_FEATURE; /* MessageSet v0/v1 */
+        return KRAFKA_ERR_LOCAL_UNSUPPORTED_FEATURE; /* MessageSet v0/v1? */
     if (b->BatchLength < KR_BATCH_HEADER_LEN - KR_BATCH_LOG_OVERHEAD)
         return KRAFKA_ERR_LOCAL_BAD_MSG;
     return KRAFKA_ERR_NONE;
@@ -420,6 +420,11 @@ bool kr_batch_reader_next(struct kr_batch_reader *r, struct kr_batch *b)
     if (r->err || kr_rd_left(&r->rd) == 0)
         return false;
     krafka_err_t err = frame_entry(r, b);
+    if (err == KRAFKA_ERR_LOCAL_UNSUPPORTED_FEATURE &&
+        (b->Magic == 0 || b->Magic == 1)) {
+        err = kr_legacy_batch_read(r, b);
+        return err ? reader_stop(r, err) : true;
+    }
     if (err)
         return reader_stop(r, err);
     const uint8_t *p = r->rd.pos;
@@ -547,6 +552,10 @@ bool kr_batch_next_record(struct kr_batch *b, struct kr_record *rec)
         return false;
     struct kr_rd *rd = &b->recs;
     if (b->records_left <= 0) {
+        /* Dispatched here, once per batch on v2: a MessageSet batch has
+         * records_left 0. */
+        if (b->Magic < KR_BATCH_MAGIC)
+            return kr_legacy_next_record(b, rec);
         if (kr_rd_left(rd))
             b->err = KRAFKA_ERR_LOCAL_BAD_MSG; /* bytes past RecordCount */
         return false;

@@ -17,6 +17,17 @@
  * offsetDelta varint, keyLength varint (-1 null), key, valueLength varint
  * (-1 null), value, header count varint, then per header: keyLength varint,
  * key, valueLength varint (-1 null), value.
+ *
+ * The reader also decodes the MessageSet v0/v1 entries (magic 0/1) that
+ * topics written before Kafka 0.11 still hold (message_set.c): Offset
+ * int64, MessageSize int32, then the message: Crc uint32 (CRC-32 IEEE of
+ * the rest), Magic int8, Attributes int8 (bits 0-2 codec: none, gzip,
+ * snappy, lz4; bit 3 LogAppendTime, v1 only), Timestamp int64 (v1 only),
+ * Key bytes (int32 length, -1 null), Value bytes (int32 length, -1 null).
+ * A compressed message (a wrapper) carries a compressed MessageSet in its
+ * Value; its Offset is the last inner message's. Entries share the first
+ * 17 bytes' layout with RecordBatch v2 (MessageSize is at BatchLength's
+ * place and Magic at offset 16), so one framing reads both.
  */
 #ifndef KR_PROTOCOL_RECORD_BATCH_H
 #define KR_PROTOCOL_RECORD_BATCH_H
@@ -40,6 +51,10 @@
 #define KR_BATCH_ATTR_TRANSACTIONAL 0x10
 #define KR_BATCH_ATTR_CONTROL 0x20
 #define KR_BATCH_ATTR_DELETE_HORIZON 0x40
+
+/* MessageSet v0/v1 Attributes bits. */
+#define KR_MSG_ATTR_CODEC_MASK 0x07
+#define KR_MSG_ATTR_LOG_APPEND_TIME 0x08 /* v1 */
 
 /* ------------------------------------------------------------------ */
 /* Writer                                                             */
@@ -168,7 +183,20 @@ struct kr_batch_reader {
     struct kr_codec_ctx codecs; /* owned: codec contexts, reused */
 };
 
-/* One batch: its header and the iteration state of its records. */
+/*
+ * One batch: its header and the iteration state of its records.
+ *
+ * MessageSet v0/v1 data comes as batches too, with Magic 0 or 1: either a
+ * run of consecutive uncompressed messages (same magic and Attributes) or
+ * the inner messages of one compressed wrapper (decompressed into the
+ * reader's scratch, as v2 records). BaseOffset is the first message's
+ * offset, LastOffsetDelta reaches the last (a wrapper's own Offset), Crc
+ * and Attributes are the first message's (the wrapper's), BaseTimestamp
+ * and MaxTimestamp the first message's timestamp (-1 for v0: no
+ * timestamp), PartitionLeaderEpoch, ProducerId, ProducerEpoch and
+ * BaseSequence -1, BatchLength the bytes the batch takes in the blob less
+ * 12 (the first Offset and MessageSize), records_left 0 (see legacy_left).
+ */
 struct kr_batch {
     int64_t BaseOffset;
     int32_t BatchLength;
@@ -192,6 +220,12 @@ struct kr_batch {
     struct kr_rd recs;    /* borrowed: the blob or the reader's scratch */
     int32_t records_left; /* records not yet returned */
     krafka_err_t err;     /* sticky: why record iteration stopped */
+    /* Record iteration of MessageSet v0/v1 batches (Magic 0/1). */
+    int32_t legacy_left;       /* messages not yet returned */
+    int64_t legacy_offset_adj; /* added to each message's Offset: v1
+                                * inner offsets are relative */
+    bool legacy_wrapper_time;  /* timestamps are MaxTimestamp: the v1
+                                * wrapper's LogAppendTime */
 };
 
 /* A record: views into the batch or the reader's scratch, valid until the
@@ -199,7 +233,9 @@ struct kr_batch {
 struct kr_record {
     int64_t offset;        /* BaseOffset + offsetDelta */
     int64_t timestamp;     /* CreateTime: BaseTimestamp + delta;
-                            * LogAppendTime: the batch's MaxTimestamp */
+                            * LogAppendTime: the batch's MaxTimestamp;
+                            * MessageSet: the message's (-1 for v0), or
+                            * its v1 wrapper's LogAppendTime */
     const uint8_t *key;    /* borrowed */
     int32_t key_len;       /* -1: null */
     const uint8_t *value;  /* borrowed */
@@ -233,14 +269,18 @@ void kr_batch_reader_reset(struct kr_batch_reader *r, const void *records,
 /*
  * Parses the next batch into *b: header bounds-checked, CRC verified if
  * asked, records decompressed (capped) into the reader's scratch.
+ * MessageSet v0/v1 entries are read as batches of Magic 0/1 (see struct
+ * kr_batch), every message checked (and its CRC-32 verified if asked) here,
+ * so that their records iterate without errors.
  * Returns true with *b ready for kr_batch_next_record(); false when the
  * iteration is over, with r->err saying why:
  *   KRAFKA_ERR_NONE              all batches were read;
  *   LOCAL_PARTIAL                a trailing partial batch (normal at the
  *                                end of a fetch) was left unread;
- *   LOCAL_UNSUPPORTED_FEATURE    a magic 0/1 MessageSet entry: b->Magic,
- *                                b->BaseOffset and b->BatchLength are set
- *                                and kr_batch_reader_offset() is its start;
+ *   LOCAL_UNSUPPORTED_FEATURE    an entry of an unknown magic (not 0-2):
+ *                                b->Magic, b->BaseOffset and b->BatchLength
+ *                                are set and kr_batch_reader_offset() is
+ *                                its start;
  *   LOCAL_BAD_MSG, LOCAL_BAD_CRC, LOCAL_COMPRESSION,
  *   LOCAL_LIMIT_EXCEEDED, LOCAL_UNSUPPORTED_COMPRESSION, LOCAL_NOMEM.
  */
@@ -256,6 +296,15 @@ size_t kr_batch_reader_offset(const struct kr_batch_reader *r);
  * b->err KRAFKA_ERR_NONE (end) or LOCAL_BAD_MSG.
  */
 bool kr_batch_next_record(struct kr_batch *b, struct kr_record *rec);
+
+/* MessageSet v0/v1 (message_set.c), for the reader: the entry at r->rd
+ * framed by the reader as Magic 0/1 into *b: reads it (and the run of
+ * uncompressed entries after it) and advances r->rd. Returns
+ * KRAFKA_ERR_NONE or why iteration stops. */
+krafka_err_t kr_legacy_batch_read(struct kr_batch_reader *r,
+                                  struct kr_batch *b);
+/* kr_batch_next_record() of a Magic 0/1 batch. */
+bool kr_legacy_next_record(struct kr_batch *b, struct kr_record *rec);
 
 /* Offset after the batch: where the next fetch starts. */
 static inline int64_t kr_batch_next_offset(const struct kr_batch *b)
