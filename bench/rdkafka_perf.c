@@ -248,6 +248,8 @@ static int mock(int argc, char **argv)
 
 /* ---- consume ---- */
 
+_Static_assert(RD_KAFKA_OFFSET_BEGINNING == -2, "perf_opts.offset: -2 is the beginning");
+
 /* bootstrap.servers, the shared defaults, group.id, then -X. */
 static rd_kafka_conf_t *make_cconf(const struct perf_opts *o)
 {
@@ -275,7 +277,8 @@ static rd_kafka_conf_t *make_cconf(const struct perf_opts *o)
     return c;
 }
 
-/* Every partition of the topic from the beginning; 0 or an exit code.
+/* Every partition of the topic from the beginning (or --offset); 0 or an
+ * exit code.
  * The topic may be new: wait until it has partitions. */
 static int assign_all(rd_kafka_t *rk, struct perf_crun *r)
 {
@@ -308,7 +311,7 @@ static int assign_all(rd_kafka_t *rk, struct perf_crun *r)
     for (int i = 0; i < mt->partition_cnt; i++)
         rd_kafka_topic_partition_list_add(l, mt->topic,
                                           mt->partitions[i].id)
-            ->offset = RD_KAFKA_OFFSET_BEGINNING;
+            ->offset = r->opts->offset; /* -2: RD_KAFKA_OFFSET_BEGINNING */
     r->partitions = mt->partition_cnt;
     err = rd_kafka_assign(rk, l);
     rd_kafka_topic_partition_list_destroy(l);

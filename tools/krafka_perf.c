@@ -162,8 +162,11 @@ static void produce_all(krafka_producer_t *p, struct perf_run *r)
 
 /* ---- consume ---- */
 
-/* Assigns every partition of the topic from the beginning; returns 0 or
- * an exit code. The topic may be new: wait until it has partitions. */
+_Static_assert(KRAFKA_OFFSET_BEGINNING == -2, "perf_opts.offset: -2 is the beginning");
+
+/* Assigns every partition of the topic from the beginning (or --offset);
+ * returns 0 or an exit code. The topic may be new: wait until it has
+ * partitions. */
 static int assign_all(krafka_consumer_t *k, const krafka_conf_t *c,
                       struct perf_crun *r)
 {
@@ -196,7 +199,7 @@ static int assign_all(krafka_consumer_t *k, const krafka_conf_t *c,
         krafka_topic_partition_t *e =
             krafka_tp_list_add(l, t->topic, t->partitions[i].id);
         if (e)
-            e->offset = KRAFKA_OFFSET_BEGINNING;
+            e->offset = r->opts->offset; /* -2: KRAFKA_OFFSET_BEGINNING */
     }
     r->partitions = t->partition_cnt;
     err = l ? krafka_consumer_assign(k, l) : KRAFKA_ERR_LOCAL_NOMEM;

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ static void usage(const char *prog)
             "          [--timeout SECONDS] [--no-create]\n"
             "       %s consume -b BOOTSTRAP -t TOPIC -n COUNT\n"
             "          [-X prop=value ...] [--group G] [--batch N] [-q]\n"
+            "          [--offset O]\n"
             "          [--timeout SECONDS]\n"
             "       %s delete -b BOOTSTRAP -t TOPIC   (krafka-perf only)\n"
             "  -k            10-byte keys\n"
@@ -42,6 +44,9 @@ static void usage(const char *prog)
             "                every partition from the beginning)\n"
             "  --batch N     consume: poll_batch N records at a time (1: "
             "poll)\n"
+            "  --offset O    consume: start every partition at offset O "
+            "(default:\n"
+            "                the beginning, looked up with ListOffsets)\n"
             "  -q            consume: no progress line on stderr each "
             "second\n"
             "Prints one JSON line.\n",
@@ -89,6 +94,10 @@ static int parse_opt(struct perf_opts *o, int c, const char *arg)
     case 'q': o->quiet = true; break;
     case 'g': o->group = arg; break;
     case 'B': ok = parse_long(arg, 1, 1000000, &o->batch); break;
+    case 'O':
+        ok = parse_long(arg, 0, LONG_MAX, &v);
+        o->offset = v;
+        break;
     case 'X': return add_prop(o, arg);
     case 'n': ok = parse_long(arg, 1, 2000000000L, &o->count); break;
     case 's':
@@ -121,11 +130,13 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv,
         {"no-create", no_argument, NULL, 'C'},
         {"group", required_argument, NULL, 'g'},
         {"batch", required_argument, NULL, 'B'},
+        {"offset", required_argument, NULL, 'O'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     *o = (struct perf_opts){.count = 1000000, .size = 100, .partitions = 1,
-                            .timeout_s = 300, .batch = 1};
+                            .timeout_s = 300, .batch = 1,
+                            .offset = -2};
     if (argc >= 2 && strcmp(argv[1], "consume") == 0) {
         o->mode = PERF_CONSUME;
         o->timeout_s = 60;
@@ -489,7 +500,8 @@ void perf_creport(struct perf_crun *r, const char *client,
     print_str(o->topic);
     printf(",\"group\":");
     print_str(o->group ? o->group : "");
-    printf(",\"batch\":%ld,\"partitions\":%d", o->batch, r->partitions);
+    printf(",\"batch\":%ld,\"offset\":%lld,\"partitions\":%d", o->batch,
+           o->offset, r->partitions);
     print_props(o);
     printf("}\n");
     fflush(stdout);

@@ -27,7 +27,8 @@ enum perf_mode {
 
 /** The command line: `produce -b BOOTSTRAP -t TOPIC -n COUNT -s SIZE
  *  [-k] [-X prop=value ...] [--rate N] [--partitions P]`, or `consume -b
- *  BOOTSTRAP -t TOPIC -n COUNT [-X ...] [--group G] [--batch N] [-q]`. */
+ *  BOOTSTRAP -t TOPIC -n COUNT [-X ...] [--group G] [--batch N]
+ *  [--offset O] [-q]`. */
 struct perf_opts {
     enum perf_mode mode;
     const char *bootstrap; /* borrowed: argv */
@@ -41,6 +42,8 @@ struct perf_opts {
     bool no_create;  /* the topic exists (e.g. on the mock cluster) */
     const char *group; /* consume: subscribe in this group; NULL: assign */
     long batch;        /* consume: records per poll_batch; 1: poll */
+    long long offset;  /* consume: where to start each partition;
+                        * -2: the beginning (logical) */
     bool quiet;        /* consume: no progress lines on stderr */
     int prop_cnt;
     char *prop_name[PERF_MAX_PROPS];  /* owned, freed by perf_opts_free */
