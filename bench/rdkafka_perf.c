@@ -248,7 +248,8 @@ static int mock(int argc, char **argv)
 
 /* ---- consume ---- */
 
-_Static_assert(RD_KAFKA_OFFSET_BEGINNING == -2, "perf_opts.offset: -2 is the beginning");
+_Static_assert(RD_KAFKA_OFFSET_BEGINNING == -2,
+               "perf_opts.offset: -2 is the beginning");
 
 /* bootstrap.servers, the shared defaults, group.id, then -X. */
 static rd_kafka_conf_t *make_cconf(const struct perf_opts *o)

@@ -162,7 +162,8 @@ static void produce_all(krafka_producer_t *p, struct perf_run *r)
 
 /* ---- consume ---- */
 
-_Static_assert(KRAFKA_OFFSET_BEGINNING == -2, "perf_opts.offset: -2 is the beginning");
+_Static_assert(KRAFKA_OFFSET_BEGINNING == -2,
+               "perf_opts.offset: -2 is the beginning");
 
 /* Assigns every partition of the topic from the beginning (or --offset);
  * returns 0 or an exit code. The topic may be new: wait until it has

@@ -28,7 +28,7 @@ static void usage(const char *prog)
             "          [--timeout SECONDS] [--no-create]\n"
             "       %s consume -b BOOTSTRAP -t TOPIC -n COUNT\n"
             "          [-X prop=value ...] [--group G] [--batch N] [-q]\n"
-            "          [--offset O]\n"
+            "          [--offset O] [--prefill S]\n"
             "          [--timeout SECONDS]\n"
             "       %s delete -b BOOTSTRAP -t TOPIC   (krafka-perf only)\n"
             "  -k            10-byte keys\n"
@@ -47,6 +47,9 @@ static void usage(const char *prog)
             "  --offset O    consume: start every partition at offset O "
             "(default:\n"
             "                the beginning, looked up with ListOffsets)\n"
+            "  --prefill S   consume: sleep S s before the first poll, so "
+            "that\n"
+            "                the queue fills up (the memory-cap check)\n"
             "  -q            consume: no progress line on stderr each "
             "second\n"
             "Prints one JSON line.\n",
@@ -94,6 +97,7 @@ static int parse_opt(struct perf_opts *o, int c, const char *arg)
     case 'q': o->quiet = true; break;
     case 'g': o->group = arg; break;
     case 'B': ok = parse_long(arg, 1, 1000000, &o->batch); break;
+    case 'P': ok = parse_long(arg, 0, 3600, &o->prefill_s); break;
     case 'O':
         ok = parse_long(arg, 0, LONG_MAX, &v);
         o->offset = v;
@@ -131,6 +135,7 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv,
         {"group", required_argument, NULL, 'g'},
         {"batch", required_argument, NULL, 'B'},
         {"offset", required_argument, NULL, 'O'},
+        {"prefill", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -419,6 +424,11 @@ void perf_crun_init(struct perf_crun *r, const struct perf_opts *o)
 
 void perf_cstart(struct perf_crun *r)
 {
+    if (r->opts->prefill_s > 0) {
+        struct timespec ts = {.tv_sec = r->opts->prefill_s};
+        while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+            ;
+    }
     getrusage(RUSAGE_SELF, &r->ru0);
     r->t0_ns = perf_now_ns();
     r->idle_since_ns = r->t0_ns;
@@ -500,8 +510,9 @@ void perf_creport(struct perf_crun *r, const char *client,
     print_str(o->topic);
     printf(",\"group\":");
     print_str(o->group ? o->group : "");
-    printf(",\"batch\":%ld,\"offset\":%lld,\"partitions\":%d", o->batch,
-           o->offset, r->partitions);
+    printf(",\"batch\":%ld,\"offset\":%lld,\"prefill_s\":%ld,"
+           "\"partitions\":%d",
+           o->batch, o->offset, o->prefill_s, r->partitions);
     print_props(o);
     printf("}\n");
     fflush(stdout);

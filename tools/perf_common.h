@@ -28,7 +28,7 @@ enum perf_mode {
 /** The command line: `produce -b BOOTSTRAP -t TOPIC -n COUNT -s SIZE
  *  [-k] [-X prop=value ...] [--rate N] [--partitions P]`, or `consume -b
  *  BOOTSTRAP -t TOPIC -n COUNT [-X ...] [--group G] [--batch N]
- *  [--offset O] [-q]`. */
+ *  [--offset O] [--prefill S] [-q]`. */
 struct perf_opts {
     enum perf_mode mode;
     const char *bootstrap; /* borrowed: argv */
@@ -42,6 +42,7 @@ struct perf_opts {
     bool no_create;  /* the topic exists (e.g. on the mock cluster) */
     const char *group; /* consume: subscribe in this group; NULL: assign */
     long batch;        /* consume: records per poll_batch; 1: poll */
+    long prefill_s;    /* consume: sleep before the first poll */
     long long offset;  /* consume: where to start each partition;
                         * -2: the beginning (logical) */
     bool quiet;        /* consume: no progress lines on stderr */
@@ -123,7 +124,8 @@ struct perf_crun {
 const char *const *perf_consume_defaults(const struct perf_opts *o);
 
 void perf_crun_init(struct perf_crun *r, const struct perf_opts *o);
-/** Opens the timed region (just before the first poll). */
+/** Sleeps --prefill seconds (the fetcher fills the queue meanwhile), then
+ *  opens the timed region (just before the first poll). */
 void perf_cstart(struct perf_crun *r);
 /** Counts a record of the given sizes, up to COUNT. */
 static inline void perf_consumed(struct perf_crun *r, size_t key_len,
