@@ -9,6 +9,14 @@
  *   rdkafka-perf produce -b 127.0.0.1:19092 -t perf -n 1000000 -s 100 \
  *       -X linger.ms=5 -X acks=1 [--rate 50000] [--partitions 1] [-k]
  *
+ *   rdkafka-perf consume -b 127.0.0.1:19092 -t perf -n 1000000 \
+ *       [-X queued.max.messages.kbytes=65536] [--group G] [--batch 1000]
+ *
+ * As krafka-perf consume: rd_kafka_assign() of every partition from
+ * RD_KAFKA_OFFSET_BEGINNING (or rd_kafka_subscribe() with --group), then
+ * rd_kafka_consumer_poll() (rd_kafka_consume_batch_queue() on the
+ * consumer queue with --batch N > 1) until COUNT records came.
+ *
  * `rdkafka-perf mock BROKERS [TOPIC[:PARTITIONS] ...]` starts librdkafka's
  * mock cluster with these topics, prints its bootstrap address and serves
  * until SIGINT/SIGTERM, so that both clients can be measured against a
@@ -21,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "perf_common.h"
 
@@ -237,6 +246,161 @@ static int mock(int argc, char **argv)
     return rc;
 }
 
+/* ---- consume ---- */
+
+_Static_assert(RD_KAFKA_OFFSET_BEGINNING == -2,
+               "perf_opts.offset: -2 is the beginning");
+
+/* bootstrap.servers, the shared defaults, group.id, then -X. */
+static rd_kafka_conf_t *make_cconf(const struct perf_opts *o)
+{
+    char errstr[512];
+    rd_kafka_conf_t *c = rd_kafka_conf_new();
+    rd_kafka_conf_res_t res = rd_kafka_conf_set(
+        c, "bootstrap.servers", o->bootstrap, errstr, sizeof errstr);
+    const char *const *d = perf_consume_defaults(o);
+    for (; *d && res == RD_KAFKA_CONF_OK; d += 2)
+        res = rd_kafka_conf_set(c, d[0], d[1], errstr, sizeof errstr);
+    /* rd_kafka_assign() needs a group handle, hence a group.id, even
+     * though a manual assignment never joins it (auto commit is off). */
+    if (res == RD_KAFKA_CONF_OK)
+        res = rd_kafka_conf_set(c, "group.id",
+                                o->group ? o->group : "rdkafka-perf-assign",
+                                errstr, sizeof errstr);
+    for (int i = 0; i < o->prop_cnt && res == RD_KAFKA_CONF_OK; i++)
+        res = rd_kafka_conf_set(c, o->prop_name[i], o->prop_value[i],
+                                errstr, sizeof errstr);
+    if (res != RD_KAFKA_CONF_OK) {
+        fprintf(stderr, "configuration: %s\n", errstr);
+        rd_kafka_conf_destroy(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Every partition of the topic from the beginning (or --offset); 0 or an
+ * exit code.
+ * The topic may be new: wait until it has partitions. */
+static int assign_all(rd_kafka_t *rk, struct perf_crun *r)
+{
+    const rd_kafka_metadata_t *md = NULL;
+    rd_kafka_resp_err_t err = 0;
+    rd_kafka_topic_t *t = rd_kafka_topic_new(rk, r->opts->topic, NULL);
+    for (int tries = 0; tries < 50; tries++) {
+        if (md)
+            rd_kafka_metadata_destroy(md);
+        md = NULL;
+        err = rd_kafka_metadata(rk, 0, t, &md, 10000);
+        if (!err && md->topic_cnt == 1 && !md->topics[0].err &&
+            md->topics[0].partition_cnt > 0)
+            break;
+        nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
+    }
+    rd_kafka_topic_destroy(t);
+    if (!err && md->topic_cnt == 1)
+        err = md->topics[0].err;
+    if (err) {
+        fprintf(stderr, "metadata of %s: %s\n", r->opts->topic,
+                rd_kafka_err2str(err));
+        if (md)
+            rd_kafka_metadata_destroy(md);
+        return 1;
+    }
+    const rd_kafka_metadata_topic_t *mt = &md->topics[0];
+    rd_kafka_topic_partition_list_t *l =
+        rd_kafka_topic_partition_list_new(mt->partition_cnt);
+    for (int i = 0; i < mt->partition_cnt; i++)
+        rd_kafka_topic_partition_list_add(l, mt->topic,
+                                          mt->partitions[i].id)
+            ->offset = r->opts->offset; /* -2: RD_KAFKA_OFFSET_BEGINNING */
+    r->partitions = mt->partition_cnt;
+    err = rd_kafka_assign(rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    rd_kafka_metadata_destroy(md);
+    if (err)
+        fprintf(stderr, "assign: %s\n", rd_kafka_err2str(err));
+    return err ? 1 : 0;
+}
+
+/* Counts and frees what a poll returned. */
+static void take(struct perf_crun *r, rd_kafka_message_t *m)
+{
+    if (m->err)
+        perf_cevent(r, rd_kafka_message_errstr(m));
+    else
+        perf_consumed(r, m->key_len, m->len);
+    rd_kafka_message_destroy(m);
+}
+
+/* The timed region: from the first poll to the COUNT-th record. */
+static void consume_all(rd_kafka_t *rk, struct perf_crun *r)
+{
+    size_t max = (size_t)r->opts->batch;
+    rd_kafka_message_t **msgs = calloc(max, sizeof *msgs);
+    rd_kafka_queue_t *q = rd_kafka_queue_get_consumer(rk);
+    if (!msgs || !q) {
+        free(msgs);
+        return;
+    }
+    long before;
+    perf_cstart(r);
+    do {
+        before = r->records;
+        if (max > 1) {
+            ssize_t n = rd_kafka_consume_batch_queue(q, 100, msgs, max);
+            for (ssize_t i = 0; i < n; i++)
+                take(r, msgs[i]);
+        } else {
+            rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 100);
+            if (m)
+                take(r, m);
+        }
+    } while (perf_cpolled(r, before));
+    rd_kafka_queue_destroy(q);
+    free(msgs);
+}
+
+static int consume(const struct perf_opts *o)
+{
+    char errstr[512];
+    struct perf_crun r;
+    perf_crun_init(&r, o);
+    rd_kafka_conf_t *c = make_cconf(o);
+    if (!c)
+        return 2;
+    rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, c, errstr,
+                                  sizeof errstr);
+    if (!rk) {
+        fprintf(stderr, "consumer: %s\n", errstr);
+        rd_kafka_conf_destroy(c);
+        return 1;
+    }
+    rd_kafka_poll_set_consumer(rk);
+    int rc = 0;
+    if (o->group) {
+        rd_kafka_topic_partition_list_t *l =
+            rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, o->topic,
+                                          RD_KAFKA_PARTITION_UA);
+        rd_kafka_resp_err_t err = rd_kafka_subscribe(rk, l);
+        rd_kafka_topic_partition_list_destroy(l);
+        if (err) {
+            fprintf(stderr, "subscribe: %s\n", rd_kafka_err2str(err));
+            rc = 1;
+        }
+    } else {
+        rc = assign_all(rk, &r);
+    }
+    if (!rc) {
+        consume_all(rk, &r);
+        perf_creport(&r, "librdkafka", rd_kafka_version_str());
+        rc = r.errors || r.records < o->count ? 1 : 0;
+    }
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "mock") == 0)
@@ -246,9 +410,16 @@ int main(int argc, char **argv)
     int rc = perf_opts_parse(&o, argc, argv, "rdkafka-perf");
     if (rc)
         return rc;
-    perf_run_init(&r, &o);
-    rc = run(&o, &r);
-    perf_run_free(&r);
+    if (o.mode == PERF_CONSUME) {
+        rc = consume(&o);
+    } else if (o.mode == PERF_DELETE) {
+        fprintf(stderr, "rdkafka-perf: use krafka-perf delete\n");
+        rc = 2;
+    } else {
+        perf_run_init(&r, &o);
+        rc = run(&o, &r);
+        perf_run_free(&r);
+    }
     perf_opts_free(&o);
     return rc;
 }

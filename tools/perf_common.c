@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +26,34 @@ static void usage(const char *prog)
             "usage: %s produce -b BOOTSTRAP -t TOPIC -n COUNT -s SIZE [-k]\n"
             "          [-X prop=value ...] [--rate N] [--partitions P]\n"
             "          [--timeout SECONDS] [--no-create]\n"
+            "       %s consume -b BOOTSTRAP -t TOPIC -n COUNT\n"
+            "          [-X prop=value ...] [--group G] [--batch N] [-q]\n"
+            "          [--offset O] [--prefill S]\n"
+            "          [--timeout SECONDS]\n"
+            "       %s delete -b BOOTSTRAP -t TOPIC   (krafka-perf only)\n"
             "  -k            10-byte keys\n"
             "  -X            a client property (librdkafka names)\n"
             "  --rate N      send N records/s (default: as fast as "
             "possible)\n"
             "  --partitions  partitions if the topic is created (1)\n"
-            "  --timeout     bound on the final flush (300)\n"
+            "  --timeout     bound on the final flush (300); consume: on the "
+            "wait\n"
+            "                for the next record (60)\n"
             "  --no-create   the topic exists: don't try to create it\n"
+            "  --group G     consume: subscribe in group G (default: assign\n"
+            "                every partition from the beginning)\n"
+            "  --batch N     consume: poll_batch N records at a time (1: "
+            "poll)\n"
+            "  --offset O    consume: start every partition at offset O "
+            "(default:\n"
+            "                the beginning, looked up with ListOffsets)\n"
+            "  --prefill S   consume: sleep S s before the first poll, so "
+            "that\n"
+            "                the queue fills up (the memory-cap check)\n"
+            "  -q            consume: no progress line on stderr each "
+            "second\n"
             "Prints one JSON line.\n",
-            prog);
+            prog, prog, prog);
 }
 
 static bool parse_long(const char *s, long min, long max, long *out)
@@ -74,6 +94,14 @@ static int parse_opt(struct perf_opts *o, int c, const char *arg)
     case 't': o->topic = arg; break;
     case 'k': o->keys = true; break;
     case 'C': o->no_create = true; break;
+    case 'q': o->quiet = true; break;
+    case 'g': o->group = arg; break;
+    case 'B': ok = parse_long(arg, 1, 1000000, &o->batch); break;
+    case 'P': ok = parse_long(arg, 0, 3600, &o->prefill_s); break;
+    case 'O':
+        ok = parse_long(arg, 0, LONG_MAX, &v);
+        o->offset = v;
+        break;
     case 'X': return add_prop(o, arg);
     case 'n': ok = parse_long(arg, 1, 2000000000L, &o->count); break;
     case 's':
@@ -104,18 +132,28 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv,
         {"partitions", required_argument, NULL, 'p'},
         {"timeout", required_argument, NULL, 'T'},
         {"no-create", no_argument, NULL, 'C'},
+        {"group", required_argument, NULL, 'g'},
+        {"batch", required_argument, NULL, 'B'},
+        {"offset", required_argument, NULL, 'O'},
+        {"prefill", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     *o = (struct perf_opts){.count = 1000000, .size = 100, .partitions = 1,
-                            .timeout_s = 300};
-    if (argc < 2 || strcmp(argv[1], "produce") != 0) {
+                            .timeout_s = 300, .batch = 1,
+                            .offset = -2};
+    if (argc >= 2 && strcmp(argv[1], "consume") == 0) {
+        o->mode = PERF_CONSUME;
+        o->timeout_s = 60;
+    } else if (argc >= 2 && strcmp(argv[1], "delete") == 0) {
+        o->mode = PERF_DELETE;
+    } else if (argc < 2 || strcmp(argv[1], "produce") != 0) {
         usage(prog);
         return 2;
     }
     int c, rc;
     optind = 2;
-    while ((c = getopt_long(argc, argv, "b:t:n:s:kX:h", longs, NULL)) !=
+    while ((c = getopt_long(argc, argv, "b:t:n:s:kqX:h", longs, NULL)) !=
            -1) {
         if (c == 'h') {
             usage(prog);
@@ -232,11 +270,17 @@ void perf_pace(struct perf_run *r, long i)
     r->sent_ns[i] = now;
 }
 
+/* Keeps the first error's text (@nth: how many came before). */
+static void note_error_str(char *first, size_t size, long nth,
+                           const char *errstr)
+{
+    if (nth == 0)
+        snprintf(first, size, "%s", errstr ? errstr : "?");
+}
+
 static void note_error(struct perf_run *r, const char *errstr)
 {
-    if (r->errors++ == 0)
-        snprintf(r->first_err, sizeof r->first_err, "%s",
-                 errstr ? errstr : "?");
+    note_error_str(r->first_err, sizeof r->first_err, r->errors++, errstr);
 }
 
 void perf_delivered(struct perf_run *r, long i, bool failed,
@@ -308,6 +352,19 @@ static double tv_s(const struct timeval *a, const struct timeval *b)
            (double)(b->tv_usec - a->tv_usec) * 1e-6;
 }
 
+/* ,"props":{the -X properties} */
+static void print_props(const struct perf_opts *o)
+{
+    printf(",\"props\":{");
+    for (int i = 0; i < o->prop_cnt; i++) {
+        printf(i ? "," : "");
+        print_str(o->prop_name[i]);
+        putchar(':');
+        print_str(o->prop_value[i]);
+    }
+    putchar('}');
+}
+
 static void print_settings(const struct perf_run *r)
 {
     const struct perf_opts *o = r->opts;
@@ -315,16 +372,10 @@ static void print_settings(const struct perf_run *r)
     print_str(r->first_err);
     printf(",\"topic\":");
     print_str(o->topic);
-    printf(",\"size\":%zu,\"keys\":%s,\"rate\":%ld,\"partitions\":%d,"
-           "\"props\":{",
+    printf(",\"size\":%zu,\"keys\":%s,\"rate\":%ld,\"partitions\":%d",
            o->size, o->keys ? "true" : "false", o->rate, o->partitions);
-    for (int i = 0; i < o->prop_cnt; i++) {
-        printf(i ? "," : "");
-        print_str(o->prop_name[i]);
-        putchar(':');
-        print_str(o->prop_value[i]);
-    }
-    printf("}}\n");
+    print_props(o);
+    printf("}\n");
 }
 
 void perf_report(struct perf_run *r, const char *client,
@@ -348,5 +399,121 @@ void perf_report(struct perf_run *r, const char *client,
     if (r->e2e_us)
         print_pcts("e2e", r->e2e_us, r->e2e_n);
     print_settings(r);
+    fflush(stdout);
+}
+
+/* ---- consume ---- */
+
+const char *const *perf_consume_defaults(const struct perf_opts *o)
+{
+    /* A group starts where the topic starts (no committed offsets: the
+     * scripts use a new group per run); a manual assignment commits
+     * nothing, so that neither client talks to a coordinator. */
+    static const char *const group[] = {"auto.offset.reset", "earliest",
+                                        NULL};
+    static const char *const assign[] = {"auto.offset.reset", "earliest",
+                                         "enable.auto.commit", "false",
+                                         NULL};
+    return o->group ? group : assign;
+}
+
+void perf_crun_init(struct perf_crun *r, const struct perf_opts *o)
+{
+    *r = (struct perf_crun){.opts = o};
+}
+
+void perf_cstart(struct perf_crun *r)
+{
+    if (r->opts->prefill_s > 0) {
+        struct timespec ts = {.tv_sec = r->opts->prefill_s};
+        while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+            ;
+    }
+    getrusage(RUSAGE_SELF, &r->ru0);
+    r->t0_ns = perf_now_ns();
+    r->idle_since_ns = r->t0_ns;
+    r->tick_ns = r->t0_ns;
+}
+
+void perf_cevent(struct perf_crun *r, const char *errstr)
+{
+    note_error_str(r->first_err, sizeof r->first_err, r->errors++, errstr);
+}
+
+/* Once a second: the rate over the last second, on stderr. */
+static void progress(struct perf_crun *r, int64_t now)
+{
+    if (r->opts->quiet || now - r->tick_ns < 1000000000)
+        return;
+    double dt = (double)(now - r->tick_ns) * 1e-9;
+    fprintf(stderr,
+            "%6.1f s %11ld records %10.0f rec/s %8.1f MB/s  max stall "
+            "%ld ms\n",
+            (double)(now - r->t0_ns) * 1e-9, r->records,
+            (double)(r->records - r->tick_records) / dt,
+            (double)(r->bytes - r->tick_bytes) / dt / 1e6,
+            (long)(r->max_stall_ns / 1000000));
+    r->tick_ns = now;
+    r->tick_records = r->records;
+    r->tick_bytes = r->bytes;
+}
+
+bool perf_cpolled(struct perf_crun *r, long before)
+{
+    int64_t now = perf_now_ns();
+    if (r->records > before) {
+        if (r->last_ns && now - r->last_ns > r->max_stall_ns)
+            r->max_stall_ns = now - r->last_ns;
+        if (!r->first_ns)
+            r->first_ns = now;
+        r->last_ns = now;
+        r->idle_since_ns = now;
+    }
+    if (r->records >= r->opts->count) {
+        r->t1_ns = now;
+        getrusage(RUSAGE_SELF, &r->ru1);
+        return false;
+    }
+    progress(r, now);
+    if (now - r->idle_since_ns > (int64_t)r->opts->timeout_s * 1000000000) {
+        fprintf(stderr, "no record for %d s: stopping at %ld of %ld\n",
+                r->opts->timeout_s, r->records, r->opts->count);
+        r->t1_ns = now;
+        getrusage(RUSAGE_SELF, &r->ru1);
+        return false;
+    }
+    return true;
+}
+
+void perf_creport(struct perf_crun *r, const char *client,
+                  const char *version)
+{
+    const struct perf_opts *o = r->opts;
+    double secs = (double)(r->t1_ns - r->t0_ns) * 1e-9;
+    double user = tv_s(&r->ru0.ru_utime, &r->ru1.ru_utime);
+    double sys = tv_s(&r->ru0.ru_stime, &r->ru1.ru_stime);
+    double n = (double)r->records, bytes = (double)r->bytes;
+    printf("{\"client\":\"%s\",\"version\":\"%s\",\"mode\":\"consume\","
+           "\"records\":%ld,\"bytes\":%.0f,\"elapsed_s\":%.6f,"
+           "\"records_per_s\":%.0f,\"mb_per_s\":%.3f,"
+           "\"cpu_us_per_record\":%.4f,\"cpu_user_s\":%.3f,"
+           "\"cpu_sys_s\":%.3f,\"max_rss_kb\":%ld,\"max_stall_ms\":%.1f,"
+           "\"first_record_ms\":%.1f",
+           client, version, r->records, bytes, secs,
+           secs > 0 ? n / secs : 0, secs > 0 ? bytes / secs / 1e6 : 0,
+           n > 0 ? (user + sys) * 1e6 / n : 0, user, sys, r->ru1.ru_maxrss,
+           (double)r->max_stall_ns * 1e-6,
+           r->first_ns ? (double)(r->first_ns - r->t0_ns) * 1e-6 : -1.0);
+    printf(",\"errors\":%ld,\"first_error\":", r->errors);
+    print_str(r->first_err);
+    printf(",\"topic\":");
+    print_str(o->topic);
+    printf(",\"group\":");
+    print_str(o->group ? o->group : "");
+    printf(",\"batch\":%ld,\"offset\":%lld,\"prefill_s\":%ld,"
+           "\"partitions\":%d",
+           o->batch, o->offset, o->prefill_s, r->partitions);
+    print_props(o);
+    printf("}\n");
     fflush(stdout);
 }

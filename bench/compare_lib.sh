@@ -1,0 +1,167 @@
+# bench/compare_lib.sh -- what produce_compare.sh and consume_compare.sh
+# share: the options, the broker (the harness's single 4.1.1 broker, -b,
+# or librdkafka's mock cluster), alternating runs and the table
+# (compare_table.py). Sourced, not run: the script sets CMP_KIND
+# (produce|consume) and defines scenarios() first.
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # QUICK, NOCREATE, ...: read by the scripts
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HARNESS="$ROOT/tests/kafka/harness"
+BUILD="$ROOT/build"
+BOOTSTRAP=""
+MOCK=0
+PAIRS=5
+CPU=1
+ONLY=""
+QUICK=0
+OUT=""
+TABLE_ONLY=""
+STARTED_BROKER=0
+MOCK_PID=""
+NOCREATE=""
+
+# cmp_usage SCRIPT [STATUS]: the script's header comment
+cmp_usage() {
+    sed -n '2,/^set -euo/p' "$1" | sed '$d' | sed 's/^# \{0,1\}//'
+    exit "${2:-2}"
+}
+
+# cmp_parse_args SCRIPT "$@": the options both scripts take
+cmp_parse_args() {
+    local script=$1
+    shift
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        -b) BOOTSTRAP=$2; shift 2 ;;
+        --mock) MOCK=1; shift ;;
+        --pairs) PAIRS=$2; shift 2 ;;
+        --build) BUILD=$(realpath "$2"); shift 2 ;;
+        --cpu) CPU=$2; shift 2 ;;
+        --only) ONLY=$2; shift 2 ;;
+        --quick) QUICK=1; shift ;;
+        --out) OUT=$2; shift 2 ;;
+        --table) TABLE_ONLY=$2; shift 2 ;;
+        -h|--help) cmp_usage "$script" 0 ;;
+        *) cmp_usage "$script" ;;
+        esac
+    done
+    if [ -n "$TABLE_ONLY" ]; then
+        cmp_table "$TABLE_ONLY"
+        exit 0
+    fi
+    KPERF="$BUILD/tools/krafka-perf"
+    RPERF="$BUILD/bench/rdkafka-perf"
+    for b in "$KPERF" "$RPERF"; do
+        [ -x "$b" ] || {
+            echo "missing $b: build first (--build DIR)" >&2
+            exit 2
+        }
+    done
+}
+
+cmp_table() {
+    python3 "$ROOT/bench/compare_table.py" "$CMP_KIND" "$1"
+}
+
+# Stops what we started; the scripts chain their own clean-up first.
+cmp_cleanup() {
+    if [ -n "$MOCK_PID" ]; then
+        kill "$MOCK_PID" 2>/dev/null || true
+        wait "$MOCK_PID" 2>/dev/null || true
+        MOCK_PID=""
+    fi
+    if [ "$STARTED_BROKER" = 1 ]; then
+        "$HARNESS" stop single 4.1.1 >&2 || true
+        STARTED_BROKER=0
+    fi
+}
+
+harness_running() {
+    "$HARNESS" status 2>/dev/null | grep -Eq '^single +4\.1\.1 .* running'
+}
+
+port_busy() {
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+}
+
+# cmp_start_mock TOPIC[:PARTITIONS]...: the mock gets the other core (of
+# two); sets BOOTSTRAP and MOCK_PID.
+cmp_start_mock() {
+    local f
+    f=$(mktemp)
+    taskset -c $((CPU == 0 ? 1 : 0)) "$RPERF" mock 1 "$@" \
+        > "$f" < /dev/null &
+    MOCK_PID=$!
+    for _ in $(seq 50); do
+        BOOTSTRAP=$(head -1 "$f")
+        [ -n "$BOOTSTRAP" ] && break
+        sleep 0.1
+    done
+    rm -f "$f"
+    [ -n "$BOOTSTRAP" ] || { echo "mock cluster did not start" >&2; exit 1; }
+    NOCREATE="--no-create"
+}
+
+# cmp_pick_broker MOCK_TOPIC[:PARTITIONS]...: the topics matter only for
+# the mock, which does not serve CreateTopics.
+cmp_pick_broker() {
+    if [ "$MOCK" = 1 ]; then
+        cmp_start_mock "$@"
+    elif [ -z "$BOOTSTRAP" ]; then
+        if ! harness_running; then
+            if port_busy 19092; then
+                echo "127.0.0.1:19092 is in use by another run; retry" \
+                     "later with KRAFKA_RUN set, or pass -b" >&2
+                exit 1
+            fi
+            "$HARNESS" start single 4.1.1 >&2
+            STARTED_BROKER=1
+        fi
+        BOOTSTRAP=127.0.0.1:19092
+    fi
+    echo "broker: $BOOTSTRAP$([ "$MOCK" = 1 ] && echo " (mock)")" >&2
+}
+
+# cmp_open_out: the JSON lines file
+cmp_open_out() {
+    mkdir -p "$ROOT/.run/perf"
+    [ -n "$OUT" ] ||
+        OUT="$ROOT/.run/perf/$CMP_KIND-compare-$(date +%Y%m%d-%H%M%S).jsonl"
+    : > "$OUT"
+}
+
+# cmp_record SCENARIO JSON: tags the line, keeps it, prints a summary
+cmp_record() {
+    local name=$1 line=$2
+    echo "${line%\}},\"scenario\":\"$name\"}" >> "$OUT"
+    python3 "$ROOT/bench/compare_table.py" "$CMP_KIND" --line \
+        "$(tail -1 "$OUT")" || true
+}
+
+cmp_selected() {
+    [ -z "$ONLY" ] && return 0
+    case ",$ONLY," in *",$1,"*) return 0 ;; esac
+    return 1
+}
+
+# cmp_alternate FUNCTION ARGS...: FUNCTION CLIENT ARGS..., PAIRS times
+# per client, alternating which goes first (ABBA...)
+cmp_alternate() {
+    local fn=$1
+    shift
+    for i in $(seq "$PAIRS"); do
+        if [ $((i % 2)) = 1 ]; then
+            "$fn" krafka "$@"
+            "$fn" librdkafka "$@"
+        else
+            "$fn" librdkafka "$@"
+            "$fn" krafka "$@"
+        fi
+    done
+}
+
+# cmp_bin CLIENT: its program
+cmp_bin() {
+    if [ "$1" = librdkafka ]; then echo "$RPERF"; else echo "$KPERF"; fi
+}
