@@ -158,7 +158,7 @@ static int32_t logged_coordinator(void)
     if (n <= 0)
         return -1;
     const char *p = strstr(lines[n - 1].msg, ": coordinator ");
-    return (int32_t)atoi(p + strlen(": coordinator "));
+    return (int32_t)strtol(p + strlen(": coordinator "), NULL, 10);
 }
 
 START_TEST(group_consumption_and_commits_survive_a_killed_coordinator)
