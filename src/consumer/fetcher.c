@@ -709,6 +709,10 @@ static void fetch_all(struct krafka_consumer *k)
      * at least one batch (KIP-74). */
     size_t share = (k->q_cap - k->q_bytes - k->fetch_reserved) /
                    (size_t)lcnt;
+    /* A frame is freed only when all its partitions' records are, so
+     * fetching in eighths of the cap keeps memory close to it. */
+    if (share > k->q_cap / 8)
+        share = k->q_cap / 8;
     if (share < 1024)
         share = 1024;
     for (int32_t i = 0; i < lcnt; i++)
