@@ -57,6 +57,11 @@ struct kr_cgrp {
     int64_t last_poll_us;
     uint64_t sub_hash;               /* of the regex-matched topics */
     uint64_t polls_seen;             /* k->polls at the last check */
+    /* I/O thread: the leader's view of the topics it assigned, to rejoin
+     * when a partition count changes. */
+    char **lead_topics;              /* owned */
+    int32_t *lead_cnts;              /* owned */
+    int32_t lead_n;
     /* I/O thread only. */
     enum cg_state state;
     bool finding;                    /* FindCoordinator in flight */
@@ -438,6 +443,42 @@ static char **sub_topics_locked(struct kr_cgrp *g, int32_t *cnt)
     return out;
 }
 
+static uint64_t names_hash(char **t, int32_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (int32_t i = 0; t && i < n; i++)
+        for (const char *p = t[i]; *p; p++)
+            h = (h ^ (uint8_t)*p) * 1099511628211ull + (uint64_t)i;
+    return h;
+}
+
+static void lead_forget(struct kr_cgrp *g)
+{
+    for (int32_t i = 0; i < g->lead_n; i++)
+        free(g->lead_topics[i]);
+    free(g->lead_topics);
+    free(g->lead_cnts);
+    g->lead_topics = NULL;
+    g->lead_cnts = NULL;
+    g->lead_n = 0;
+}
+
+/* The leader keeps the partition counts it assigned with. */
+static void lead_remember(struct kr_cgrp *g, const struct kr_assign_topic *t,
+                          int32_t n)
+{
+    lead_forget(g);
+    g->lead_topics = calloc((size_t)n + 1, sizeof *g->lead_topics);
+    g->lead_cnts = calloc((size_t)n + 1, sizeof *g->lead_cnts);
+    if (!g->lead_topics || !g->lead_cnts) {
+        lead_forget(g);
+        return;
+    }
+    for (int32_t i = 0; i < n; i++)
+        if ((g->lead_topics[g->lead_n] = strdup(t[i].topic)))
+            g->lead_cnts[g->lead_n++] = t[i].partition_cnt;
+}
+
 static bool join_build(struct kr_cgrp *g, struct cg_req *r)
 {
     struct krafka_consumer *k = g->k;
@@ -446,6 +487,7 @@ static bool join_build(struct kr_cgrp *g, struct cg_req *r)
     char **topics = sub_topics_locked(g, &tcnt);
     snprintf(r->member_id, sizeof r->member_id, "%s", g->member_id);
     g->sub_changed = false;
+    g->sub_hash = names_hash(topics, tcnt);
     pthread_mutex_unlock(&k->lock);
     if (!topics)
         return false;
@@ -567,6 +609,8 @@ static bool leader_assign(struct kr_cgrp *g, struct cg_req *r,
     }
     struct kr_assign_output out = {0};
     struct kr_assign_input in = {mem, n, topics, tcnt, res->GenerationId};
+    if (ok)
+        lead_remember(g, topics, tcnt);
     if (ok && g->proto->assign(&in, &out, errstr, sizeof errstr)) {
         kr_log(&g->k->c->log, KRAFKA_LOG_ERR, "ASSIGN",
                "assignor %s failed: %s", g->proto->name, errstr);
@@ -710,6 +754,8 @@ static void join_done(struct kr_client *c, struct kr_req *rq,
            k->conf->group_id, (int)res->GenerationId, g->member_id,
            proto->name, leader ? ", leader" : "");
     struct cg_req *s = cg_req_new(g, &kr_api_SyncGroup, sync_done);
+    if (!leader)
+        lead_forget(g);
     if (!s || (leader && !leader_assign(g, s, res))) {
         if (s)
             cg_req_free(s);
@@ -1107,23 +1153,33 @@ static void auto_commit_cb(struct kr_loop *l, struct kr_timer *t)
 void kr_cgrp_metadata(struct krafka_consumer *k)
 {
     struct kr_cgrp *g = k->cg;
-    if (!g || g->state != CG_STABLE || g->re_cnt_io == 0)
+    if (!g || g->state != CG_STABLE)
         return;
-    /* A regex subscription: rejoin when the set of matching topics
-     * changed. */
-    pthread_mutex_lock(&k->lock);
-    int32_t n = 0;
-    char **t = sub_topics_locked(g, &n);
-    uint64_t h = 1469598103934665603ull;
-    for (int32_t i = 0; t && i < n; i++)
-        for (const char *p = t[i]; *p; p++)
-            h = (h ^ (uint8_t)*p) * 1099511628211ull + (uint64_t)i;
-    free(t);
-    if (h != g->sub_hash) {
-        g->sub_hash = h;
-        g->sub_changed = true;
+    /* The leader rejoins when a topic it assigned has more (or fewer)
+     * partitions now, so the new ones get an owner. */
+    for (int32_t i = 0; i < g->lead_n && !g->rejoin; i++) {
+        int32_t cnt = kr_md_partition_cnt(k->c, g->lead_topics[i]);
+        if (cnt > 0 && cnt != g->lead_cnts[i]) {
+            kr_log(&k->c->log, KRAFKA_LOG_INFO, "REBALANCE",
+                   "group %s: %s has %d partitions now (%d assigned): "
+                   "rebalancing",
+                   k->conf->group_id, g->lead_topics[i], (int)cnt,
+                   (int)g->lead_cnts[i]);
+            g->rejoin = true;
+        }
     }
-    pthread_mutex_unlock(&k->lock);
+    if (g->re_cnt_io) {
+        /* A regex subscription: rejoin when the set of matching topics
+         * changed. */
+        pthread_mutex_lock(&k->lock);
+        int32_t n = 0;
+        char **t = sub_topics_locked(g, &n);
+        uint64_t h = names_hash(t, n);
+        free(t);
+        if (t && h != g->sub_hash)
+            g->sub_changed = true;
+        pthread_mutex_unlock(&k->lock);
+    }
     cg_run(g);
 }
 
@@ -1203,6 +1259,7 @@ void kr_cgrp_destroy(struct kr_cgrp *g)
 {
     if (!g)
         return;
+    lead_forget(g);
     sub_free_locked(g);
     topics_free(g->owned, g->owned_cnt);
     free(g);
