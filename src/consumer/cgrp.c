@@ -174,13 +174,15 @@ static void post_rebalance(struct kr_cgrp *g, krafka_rebalance_t ev,
         }
     }
     it->rb_gen = ++g->rb_seq;
+    /* poll may free the item as soon as the lock is released */
+    size_t cnt = tps ? tps->cnt : 0;
     kr_cons_enqueue_locked(k, it);
     pthread_mutex_unlock(&k->lock);
     kr_dbg(&k->c->log, KR_DBG_CGRP, "REBALANCE", "%s %zu partition(s)",
            ev == KRAFKA_REBALANCE_ASSIGNED  ? "assign"
            : ev == KRAFKA_REBALANCE_REVOKED ? "revoke"
                                             : "lose",
-           tps ? tps->cnt : 0);
+           cnt);
 }
 
 static bool app_busy(struct kr_cgrp *g)

@@ -682,7 +682,9 @@ START_TEST(encrypted_key_with_a_wrong_password_is_local_ssl)
     c.ssl_key_location = pki.cli_key_enc_file;
     c.ssl_key_password = "wrong";
     expect_ctx_error(&c, "ssl.key.location", "ssl.key.password");
-    expect_ctx_error(&c, pki.cli_key_enc_file, "bad decrypt");
+    /* Not "bad decrypt": about 1 time in 256 a wrong password decrypts to
+     * valid padding and OpenSSL reports a parse error instead. */
+    expect_ctx_error(&c, pki.cli_key_enc_file, "ssl.key.password");
     c.ssl_key_location = NULL;
     c.ssl_key_pem = pki.cli_key_enc_pem;
     expect_ctx_error(&c, "ssl.key.pem", "ssl.key.password");
