@@ -127,6 +127,30 @@ krafka_metrics_latency_quantile(const krafka_metrics_latency_t *l, double q);
 KRAFKA_API void krafka_metrics_bucket_range(size_t i, uint64_t *lo_us,
                                             uint64_t *hi_us);
 
+typedef struct krafka_metrics_http krafka_metrics_http_t; /* opaque */
+
+/** Starts a tiny HTTP endpoint on 127.0.0.1:@port (0: a free port, see
+ *  krafka_metrics_http_port()) that answers GET /metrics with
+ *  krafka_metrics_prometheus_multi() of the @n registries @regs, and any
+ *  other request with 4xx. One thread, one connection at a time, requests
+ *  up to 8 KiB, 2 s timeouts. The array is copied; the registries are
+ *  borrowed and must outlive krafka_metrics_http_stop(). Returns
+ *  KRAFKA_ERR_NONE and sets *@out, or LOCAL_INVALID_ARG, LOCAL_NOMEM or
+ *  LOCAL_FAIL (socket or thread) with a message in @errstr (may be NULL).
+ *  Thread-safety: any thread. */
+KRAFKA_API krafka_err_t
+krafka_metrics_http_serve(krafka_metrics_http_t **out,
+                          const krafka_metrics_t *const *regs, size_t n,
+                          uint16_t port, char *errstr, size_t errstr_size);
+
+/** The port @h listens on (the one chosen when 0 was asked for).
+ *  Thread-safety: any thread. */
+KRAFKA_API uint16_t krafka_metrics_http_port(const krafka_metrics_http_t *h);
+
+/** Stops the endpoint: waits for its thread, closes its socket, frees @h.
+ *  NULL is a no-op. Thread-safety: any thread, once per @h. */
+KRAFKA_API void krafka_metrics_http_stop(krafka_metrics_http_t *h);
+
 #ifdef __cplusplus
 }
 #endif

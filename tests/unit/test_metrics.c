@@ -4,11 +4,15 @@
  * Prometheus and JSON exports checked by strict parsers (promparse.h,
  * jsonparse.h).
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "jsonparse.h"
 #include "metrics/metrics.h"
@@ -672,6 +676,74 @@ START_TEST(an_empty_registry_exports_empty_text_and_an_empty_array)
 }
 END_TEST
 
+/* Sends @req to 127.0.0.1:@port and returns the whole answer (malloc'd). */
+static char *http_exchange(uint16_t port, const char *req, size_t req_len)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ck_assert_int_eq(send(fd, req, req_len, MSG_NOSIGNAL), (ssize_t)req_len);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    ssize_t r;
+    while ((r = recv(fd, buf + len, cap - 1 - len, 0)) > 0)
+        len += (size_t)r;
+    buf[len] = 0;
+    close(fd);
+    return buf;
+}
+
+START_TEST(http_endpoint_serves_get_metrics_on_loopback_and_nothing_else)
+{
+    krafka_metrics_t *m = sample_registry("h1");
+    const krafka_metrics_t *regs[] = {m};
+    krafka_metrics_http_t *h = NULL;
+    char errstr[128];
+    ck_assert_int_eq(krafka_metrics_http_serve(&h, regs, 1, 0, errstr,
+                                               sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    uint16_t port = krafka_metrics_http_port(h);
+    ck_assert_uint_ne(port, 0);
+    const char *get = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+    char *resp = http_exchange(port, get, strlen(get));
+    ck_assert_msg(!strncmp(resp, "HTTP/1.1 200 OK\r\n", 17), "%s", resp);
+    char *body = strstr(resp, "\r\n\r\n");
+    ck_assert_ptr_nonnull(body);
+    body += 4;
+    const char *cl = strstr(resp, "Content-Length: ");
+    ck_assert_ptr_nonnull(cl);
+    ck_assert_uint_eq(strtoull(cl + 16, NULL, 10), strlen(body));
+    const char *err = prom_check(body, NULL);
+    ck_assert_msg(!err, "%s", err);
+    ck_assert_ptr_nonnull(strstr(body, "client_id=\"h1\""));
+    free(resp);
+    static const struct {
+        const char *req, *status;
+    } other[] = {{"GET /other HTTP/1.1\r\n\r\n", "HTTP/1.1 404"},
+                 {"POST /metrics HTTP/1.1\r\n\r\n", "HTTP/1.1 405"},
+                 {"GET /metrics\r\n\r\n", "HTTP/1.1 400"}};
+    for (size_t i = 0; i < 3; i++) {
+        resp = http_exchange(port, other[i].req, strlen(other[i].req));
+        ck_assert_msg(!strncmp(resp, other[i].status, 12), "%s", resp);
+        free(resp);
+    }
+    char *big = malloc(9000);
+    memset(big, 'a', 9000);
+    memcpy(big, "GET /metrics HTTP/1.1\r\nX: ", 27);
+    resp = http_exchange(port, big, 9000);
+    ck_assert_msg(!strncmp(resp, "HTTP/1.1 431", 12), "%s", resp);
+    free(resp);
+    free(big);
+    krafka_metrics_http_stop(h);
+    krafka_metrics_http_stop(NULL);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("metrics");
@@ -700,6 +772,8 @@ int main(void)
                    visitor_sees_every_metric_by_name_with_labels_and_values);
     tcase_add_test(tc, reset_empties_counters_gauges_and_latency_trackers);
     tcase_add_test(tc, an_empty_registry_exports_empty_text_and_an_empty_array);
+    tcase_add_test(
+        tc, http_endpoint_serves_get_metrics_on_loopback_and_nothing_else);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
