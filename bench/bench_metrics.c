@@ -7,9 +7,12 @@
  * threads hitting one counter, and 2 threads on two counters (no sharing)
  * for reference; latency record (varied values, so buckets vary) from 1
  * and 2 threads; gauge add+sub and set; a timer start+stop (two clock
- * reads). ns/op is wall time per operation of one thread. The 2-thread
- * rows show whether striping pays: on one shared counter every increment
- * moves the cache line between the cores.
+ * reads). Thread i is pinned to CPU i. "wall" is wall time per operation
+ * of one thread, "cpu" its CPU time: when the machine is busy the two
+ * threads may take turns on one core, which doubles "wall" but not "cpu";
+ * cache-line traffic between cores shows in both. The 2-thread rows show
+ * whether striping pays: on one shared counter every increment moves the
+ * cache line between the cores.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -41,13 +44,14 @@ struct worker {
     enum op op;
     struct target t;
     pthread_barrier_t *start;
-    double seconds;
+    int cpu;
+    double seconds, cpu_seconds;
 };
 
-static double now_s(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -92,40 +96,51 @@ static void run_op(struct worker *w, uint64_t n)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(w->cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof set, &set); /* best effort */
     pthread_barrier_wait(w->start);
-    double t0 = now_s();
+    double t0 = clock_s(CLOCK_MONOTONIC);
+    double c0 = clock_s(CLOCK_THREAD_CPUTIME_ID);
     run_op(w, ops);
-    w->seconds = now_s() - t0;
+    w->cpu_seconds = clock_s(CLOCK_THREAD_CPUTIME_ID) - c0;
+    w->seconds = clock_s(CLOCK_MONOTONIC) - t0;
     return NULL;
 }
 
 /* Runs @op on @nthreads threads (thread i uses targets[i]); returns the
- * mean ns per operation of one thread. */
-static double run(enum op op, int nthreads, const struct target *targets)
+ * mean wall ns per operation of one thread, and its CPU ns in *@cpu_ns. */
+static double run(enum op op, int nthreads, const struct target *targets,
+                  double *cpu_ns)
 {
     pthread_t th[2];
     struct worker w[2];
     pthread_barrier_t start;
     pthread_barrier_init(&start, NULL, (unsigned)nthreads);
     for (int i = 0; i < nthreads; i++) {
-        w[i] = (struct worker){.op = op, .t = targets[i], .start = &start};
+        w[i] = (struct worker){
+            .op = op, .t = targets[i], .start = &start, .cpu = i};
         pthread_create(&th[i], NULL, worker_main, &w[i]);
     }
-    double sum = 0;
+    double sum = 0, cpu = 0;
     for (int i = 0; i < nthreads; i++) {
         pthread_join(th[i], NULL);
         sum += w[i].seconds;
+        cpu += w[i].cpu_seconds;
     }
     pthread_barrier_destroy(&start);
+    *cpu_ns = cpu / nthreads / (double)ops * 1e9;
     return sum / nthreads / (double)ops * 1e9;
 }
 
 static void row(const char *label, enum op op, int nthreads,
                 const struct target *targets)
 {
-    run(op, nthreads, targets); /* warm-up */
-    double ns = run(op, nthreads, targets);
-    printf("%-44s %8.2f\n", label, ns);
+    double cpu_ns;
+    run(op, nthreads, targets, &cpu_ns); /* warm-up */
+    double ns = run(op, nthreads, targets, &cpu_ns);
+    printf("%-44s %8.2f %8.2f\n", label, ns, cpu_ns);
 }
 
 int main(int argc, char **argv)
@@ -155,7 +170,7 @@ int main(int argc, char **argv)
         return 1;
     }
     struct target same[2] = {a, a}, apart[2] = {a, b};
-    printf("%-44s %8s\n", "operation (threads)", "ns/op");
+    printf("%-44s %8s %8s\n", "operation (threads)", "wall ns", "cpu ns");
     row("counter inc (1)", OP_COUNTER, 1, same);
     row("counter inc, one shared counter (2)", OP_COUNTER, 2, same);
     row("counter inc, two counters (2)", OP_COUNTER, 2, apart);
