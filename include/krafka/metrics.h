@@ -33,7 +33,7 @@ typedef struct krafka_metrics krafka_metrics_t; /* opaque: a registry */
  *  Everything is borrowed until the callback returns. */
 typedef struct krafka_metric_desc {
     const char *name;  /* without the "krafka_" prefix and unit suffixes */
-    const char *help;  /* one line, may be "" */
+    const char *help;  /* may be "" */
     size_t label_cnt;  /* label_keys[i]=label_values[i], client_id first */
     const char *const *label_keys;
     const char *const *label_values;
