@@ -16,6 +16,7 @@
 #include "krafka/admin.h"
 #include "krafka/producer.h"
 #include "krafka/consumer.h"
+#include "krafka/metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
