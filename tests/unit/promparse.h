@@ -226,7 +226,7 @@ static struct prom_agg *prom_agg_get(struct prom_state *st, const char *fam,
                                      const char *key)
 {
     char k[PROM_KEY];
-    snprintf(k, sizeof k, "%s|%s", fam, key);
+    snprintf(k, sizeof k, "%.200s|%.300s", fam, key);
     for (size_t i = 0; i < st->nagg; i++)
         if (!strcmp(st->agg[i].key, k))
             return &st->agg[i];
