@@ -213,8 +213,9 @@ KRAFKA_API size_t krafka_consumer_poll_batch(krafka_consumer_t *c,
 
 /** Commits @offsets (NULL: the stored offsets of the assignment; see
  * `enable.auto.offset.store`). @async: return at once, the result goes to
- * the commit callback; else wait (at most `request.timeout.ms` per
- * attempt) and return it. Offsets are the next record to read. */
+ * the commit callback; else wait, retrying while the coordinator moves,
+ * at most `default.api.timeout.ms`, and return it. Offsets are the next
+ * record to read. */
 KRAFKA_API krafka_err_t krafka_consumer_commit(krafka_consumer_t *c,
                                                const krafka_tp_list_t *offsets,
                                                bool async);

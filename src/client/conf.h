@@ -133,6 +133,7 @@ struct krafka_conf {
     int32_t session_timeout_ms;
     int32_t heartbeat_interval_ms;
     int32_t max_poll_interval_ms;
+    int32_t default_api_timeout_ms;  /* synchronous commits */
     char *partition_assignment_strategy; /* "range,roundrobin" list */
     bool enable_auto_commit;
     int32_t auto_commit_interval_ms;

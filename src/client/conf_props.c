@@ -290,6 +290,10 @@ const struct kr_prop kr_props[] = {
     {.name = "heartbeat.interval.ms", I32(heartbeat_interval_ms), CONSUMER,
      .min = 1, .max = 3600000, .def = "3000",
      .desc = "Interval between group heartbeats"},
+    {.name = "default.api.timeout.ms", I32(default_api_timeout_ms), CONSUMER,
+     .min = 1, .max = 86400000, .def = "60000",
+     .desc = "Longest wait of a blocking call without a timeout argument "
+             "(a synchronous commit), retries included"},
     {.name = "max.poll.interval.ms", I32(max_poll_interval_ms), CONSUMER,
      .min = 1, .max = 86400000, .def = "300000",
      .desc = "Longest time between polls before the member leaves the "

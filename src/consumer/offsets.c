@@ -304,7 +304,7 @@ krafka_err_t krafka_consumer_commit(krafka_consumer_t *k,
 {
     if (!k)
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
-    return kr_commit(k, offsets, async, k->conf->request_timeout_ms);
+    return kr_commit(k, offsets, async, k->conf->default_api_timeout_ms);
 }
 
 krafka_err_t krafka_consumer_commit_record(krafka_consumer_t *k,
