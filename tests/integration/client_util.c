@@ -177,6 +177,45 @@ void kc_delete_topic(krafka_admin_t *a, const char *topic)
                   res.errstr);
 }
 
+static krafka_admin_t *admin_on(const char *bootstrap)
+{
+    krafka_conf_t *conf = kc_conf(bootstrap, NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    return a;
+}
+
+void kc_new_topic(const char *bootstrap, char *topic, size_t n,
+                  const char *prefix, int32_t parts, int16_t rf)
+{
+    if (prefix)
+        kc_topic_name(topic, n, prefix);
+    krafka_admin_t *a = admin_on(bootstrap);
+    kc_create_topic(a, topic, parts, rf);
+    krafka_admin_destroy(a);
+}
+
+void kc_drop_topic(const char *bootstrap, const char *topic)
+{
+    krafka_admin_t *a = admin_on(bootstrap);
+    kc_delete_topic(a, topic);
+    krafka_admin_destroy(a);
+}
+
+void kc_heal_cluster(void)
+{
+    const char *h = getenv("KRAFKA_TEST_HARNESS");
+    char cmd[2048];
+    if (!h)
+        return;
+    snprintf(cmd, sizeof cmd,
+             "for n in 1 2 3; do %s resume $n cluster >/dev/null 2>&1 || "
+             "%s restart $n cluster >&2; done",
+             h, h);
+    if (system(cmd) != 0)
+        fprintf(stderr, "healing the cluster failed\n");
+}
+
 void kc_harness(const char *args)
 {
     char cmd[1024];

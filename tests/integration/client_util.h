@@ -49,6 +49,17 @@ void kc_create_topic(krafka_admin_t *a, const char *topic, int32_t parts,
                      int16_t rf);
 void kc_delete_topic(krafka_admin_t *a, const char *topic);
 
+/* The same through a temporary admin handle on @bootstrap: names @topic
+ * after @prefix (NULL: @topic is already named), creates it with @parts
+ * partitions and replication factor @rf; deletes it. */
+void kc_new_topic(const char *bootstrap, char *topic, size_t n,
+                  const char *prefix, int32_t parts, int16_t rf);
+void kc_drop_topic(const char *bootstrap, const char *topic);
+
+/* Resumes every paused node of the cluster and restarts every dead one, so
+ * that a test that failed half-way leaves a whole cluster to the next. */
+void kc_heal_cluster(void);
+
 /* Runs the harness: "kill 2", "resume 1", ... Fails the test on error. */
 void kc_harness(const char *args);
 

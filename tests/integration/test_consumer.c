@@ -29,22 +29,12 @@ static const char *boot(void)
 static void new_topic(char *topic, size_t n, const char *prefix,
                       int32_t parts)
 {
-    krafka_conf_t *conf = kc_conf(boot(), NULL);
-    krafka_admin_t *a = kc_admin(conf);
-    if (prefix) /* else @topic is already named */
-        kc_topic_name(topic, n, prefix);
-    kc_create_topic(a, topic, parts, 1);
-    krafka_admin_destroy(a);
-    krafka_conf_destroy(conf);
+    kc_new_topic(boot(), topic, n, prefix, parts, 1);
 }
 
 static void drop_topic(const char *topic)
 {
-    krafka_conf_t *conf = kc_conf(boot(), NULL);
-    krafka_admin_t *a = kc_admin(conf);
-    kc_delete_topic(a, topic);
-    krafka_admin_destroy(a);
-    krafka_conf_destroy(conf);
+    kc_drop_topic(boot(), topic);
 }
 
 static const char *const codecs[] = {"none", "gzip", "snappy", "lz4",

@@ -24,20 +24,6 @@ static const char *boot(void)
     return kc_env("KRAFKA_TEST_CLUSTER_BOOTSTRAP");
 }
 
-static void heal_cluster(void)
-{
-    const char *h = getenv("KRAFKA_TEST_HARNESS");
-    char cmd[2048];
-    if (!h)
-        return;
-    snprintf(cmd, sizeof cmd,
-             "for n in 1 2 3; do %s resume $n cluster >/dev/null 2>&1 || "
-             "%s restart $n cluster >&2; done",
-             h, h);
-    if (system(cmd) != 0)
-        fprintf(stderr, "healing the cluster failed\n");
-}
-
 static int32_t leader_of(const char *topic, int32_t part)
 {
     krafka_conf_t *conf = kc_conf(boot(), NULL);
@@ -132,7 +118,7 @@ static void run(const char *prefix, const char *fault, const char *heal)
     cu_produce(boot(), topic, &t, "lz4", PARTS, 0, n);
     pu_assert_reports(&t, true);
     consume_through(topic, &t, fault, heal);
-    heal_cluster();
+    kc_heal_cluster();
     kc_delete_topic(a, topic);
     krafka_admin_destroy(a);
     pu_track_free(&t);
@@ -155,7 +141,7 @@ int main(void)
     Suite *s = suite_create("consumer_faults");
     TCase *tc = tcase_create("faults");
     tcase_set_timeout(tc, 400);
-    tcase_add_unchecked_fixture(tc, NULL, heal_cluster);
+    tcase_add_unchecked_fixture(tc, NULL, kc_heal_cluster);
     ADD(tc, consumption_resumes_on_the_new_leader_after_a_kill_skipping_nothing);
     ADD(tc, consumption_resumes_after_the_leader_is_paused_past_the_timeout);
     suite_add_tcase(s, tc);

@@ -31,29 +31,15 @@ static const char *boot(void)
     return kc_env("KRAFKA_TEST_BOOTSTRAP");
 }
 
-static void create_topic(const char *topic, int32_t parts)
-{
-    krafka_conf_t *conf = kc_conf(boot(), NULL);
-    krafka_admin_t *a = kc_admin(conf);
-    kc_create_topic(a, topic, parts, 1);
-    krafka_admin_destroy(a);
-    krafka_conf_destroy(conf);
-}
-
 static void new_topic(char *topic, size_t n, const char *prefix,
                       int32_t parts)
 {
-    kc_topic_name(topic, n, prefix);
-    create_topic(topic, parts);
+    kc_new_topic(boot(), topic, n, prefix, parts, 1);
 }
 
 static void drop_topic(const char *topic)
 {
-    krafka_conf_t *conf = kc_conf(boot(), NULL);
-    krafka_admin_t *a = kc_admin(conf);
-    kc_delete_topic(a, topic);
-    krafka_admin_destroy(a);
-    krafka_conf_destroy(conf);
+    kc_drop_topic(boot(), topic);
 }
 
 /* Produces records [from, to) (pu_make, timestamps base_ts + seq), record
@@ -932,12 +918,12 @@ START_TEST(regex_subscription_follows_topics_created_later)
     struct seen s;
     seen_init(&s, 400);
     int64_t base_ts = pu_base_ts();
-    create_topic(ta, 2);
+    new_topic(ta, sizeof ta, NULL, 2);
     produce(ta, 2, 0, 200, base_ts);
     consume_into(c, &s, 200, 30000);
     ck_assert_uint_eq(s.records, 200);
     /* topic B, created later, is picked up by the pattern */
-    create_topic(tb, 3);
+    new_topic(tb, sizeof tb, NULL, 3);
     produce(tb, 3, 200, 400, base_ts);
     consume_into(c, &s, 400, 30000);
     ck_assert_uint_eq(s.records, 400);

@@ -27,22 +27,6 @@ static const char *boot(void)
     return kc_env("KRAFKA_TEST_CLUSTER_BOOTSTRAP");
 }
 
-/* Resumes a paused node and restarts a dead one, so that a test that
- * failed half-way leaves a whole cluster to the next. */
-static void heal_cluster(void)
-{
-    const char *h = getenv("KRAFKA_TEST_HARNESS");
-    char cmd[2048];
-    if (!h)
-        return;
-    snprintf(cmd, sizeof cmd,
-             "for n in 1 2 3; do %s resume $n cluster >/dev/null 2>&1 || "
-             "%s restart $n cluster >&2; done",
-             h, h);
-    if (system(cmd) != 0)
-        fprintf(stderr, "healing the cluster failed\n");
-}
-
 static krafka_admin_t *cluster_admin(void)
 {
     krafka_conf_t *conf = kc_conf(boot(), NULL);
@@ -194,8 +178,8 @@ int main(void)
     Suite *s = suite_create("producer_faults");
     TCase *tc = tcase_create("cluster");
     tcase_set_timeout(tc, 500);
-    tcase_add_checked_fixture(tc, heal_cluster, NULL);
-    tcase_add_unchecked_fixture(tc, NULL, heal_cluster);
+    tcase_add_checked_fixture(tc, kc_heal_cluster, NULL);
+    tcase_add_unchecked_fixture(tc, NULL, kc_heal_cluster);
     ADD(tc, killed_leader_leaves_nothing_lost_duplicated_or_reordered);
     ADD(tc, paused_leader_leaves_nothing_lost_duplicated_or_reordered);
     suite_add_tcase(s, tc);
