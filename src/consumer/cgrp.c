@@ -1384,22 +1384,12 @@ static bool close_serve(struct krafka_consumer *k, int64_t until_us)
 {
     pthread_mutex_lock(&k->lock);
     while (!k->cg->closed) {
-        struct kr_qitem *it = k->qhead;
+        struct kr_qitem *it = kr_cons_pop_locked(k);
         if (it) {
-            k->qhead = it->next;
-            if (!k->qhead)
-                k->qtail = NULL;
             if (it->type == KR_QI_CHUNK)
                 k->q_bytes -= it->blob_len;
             pthread_mutex_unlock(&k->lock);
-            if (it->type == KR_QI_REBALANCE) {
-                kr_cgrp_apply_rebalance(k, it);
-                kr_cgrp_rebalance_done(k, it->rb_gen);
-            } else if (it->type == KR_QI_COMMIT &&
-                       k->conf->offset_commit_cb) {
-                k->conf->offset_commit_cb(k, it->err, it->tps,
-                                          k->conf->opaque);
-            }
+            kr_poll_serve(k, it);
             kr_qitem_free(it);
             pthread_mutex_lock(&k->lock);
             continue;
@@ -1407,13 +1397,9 @@ static bool close_serve(struct krafka_consumer *k, int64_t until_us)
         int64_t now = kr_now_us();
         if (now >= until_us)
             break;
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        int64_t wait = until_us - now < 100000 ? until_us - now : 100000;
-        ts.tv_nsec += (long)(wait * 1000);
-        ts.tv_sec += ts.tv_nsec / 1000000000;
-        ts.tv_nsec %= 1000000000;
-        pthread_cond_timedwait(&k->cond, &k->lock, &ts);
+        /* at least every 100 ms: the I/O thread may not signal */
+        kr_cons_wait_locked(k, until_us - now < 100000 ? until_us
+                                                       : now + 100000);
     }
     bool closed = k->cg->closed;
     pthread_mutex_unlock(&k->lock);

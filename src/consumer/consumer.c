@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "consumer/cgrp.h"
 #include "util/time.h"
@@ -66,6 +67,7 @@ struct kr_toppar *kr_cons_add_locked(struct krafka_consumer *k,
         tp->hwm = tp->lso = tp->log_start = -1;
         tp->stored = tp->committed = KRAFKA_OFFSET_INVALID;
         tp->stored_epoch = -1;
+        tp->lead = tp->lead_epoch = -1;
         tp->next = k->tps;
         k->tps = tp;
     }
@@ -113,6 +115,30 @@ void kr_cons_enqueue_locked(struct krafka_consumer *k, struct kr_qitem *it)
     if (it->type == KR_QI_CHUNK)
         k->q_bytes += it->blob_len;
     pthread_cond_broadcast(&k->cond);
+}
+
+struct kr_qitem *kr_cons_pop_locked(struct krafka_consumer *k)
+{
+    struct kr_qitem *it = k->qhead;
+    if (it) {
+        k->qhead = it->next;
+        if (!k->qhead)
+            k->qtail = NULL;
+        it->next = NULL;
+    }
+    return it;
+}
+
+void kr_cons_wait_locked(struct krafka_consumer *k, int64_t until_us)
+{
+    if (until_us == INT64_MAX) {
+        pthread_cond_wait(&k->cond, &k->lock);
+        return;
+    }
+    /* k->cond runs on CLOCK_MONOTONIC, the clock of kr_now_us() */
+    struct timespec ts = {.tv_sec = (time_t)(until_us / 1000000),
+                          .tv_nsec = (long)(until_us % 1000000) * 1000};
+    pthread_cond_timedwait(&k->cond, &k->lock, &ts);
 }
 
 void kr_cons_enqueue(struct krafka_consumer *k, struct kr_qitem *it)
@@ -165,7 +191,7 @@ struct kr_qitem *kr_cons_event(struct kr_toppar *tp, krafka_err_t err,
 
 /* ---- records ---- */
 
-static void recset_release(struct kr_recset *s)
+void kr_recset_release(struct kr_recset *s)
 {
     if (s && atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) ==
                  1) {
@@ -182,7 +208,7 @@ void krafka_record_destroy(krafka_record_t *rec)
         return;
     struct kr_rec *r = (struct kr_rec *)rec;
     if (r->set) {
-        recset_release(r->set);
+        kr_recset_release(r->set);
         return;
     }
     free((char *)r->pub.topic);
@@ -285,7 +311,11 @@ krafka_err_t krafka_consumer_new(krafka_consumer_t **out,
     }
     k->conf = k->c->conf;
     pthread_mutex_init(&k->lock, NULL);
-    pthread_cond_init(&k->cond, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&k->cond, &attr);
+    pthread_condattr_destroy(&attr);
     k->q_cap = (size_t)k->conf->queued_max_messages_kbytes * 1024;
     kr_batch_reader_init(&k->parse.rd);
     kr_fetcher_init(k);

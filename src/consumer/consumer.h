@@ -54,6 +54,7 @@ struct kr_toppar {
     bool paused;
     bool fetching;              /* in a Fetch in flight */
     bool md_wanted;             /* its topic's metadata was asked for */
+    int32_t lead, lead_epoch;   /* leader for this fetcher pass; -1 */
     bool unknown_sent;          /* "topic does not exist" event given */
     int64_t backoff_until_us;   /* no fetch before */
     int64_t hwm, lso, log_start;
@@ -185,6 +186,13 @@ struct krafka_consumer {
 void kr_cons_enqueue_locked(struct krafka_consumer *k, struct kr_qitem *it);
 void kr_cons_enqueue(struct krafka_consumer *k, struct kr_qitem *it);
 void kr_qitem_free(struct kr_qitem *it);
+/* Unlinks the queue's first item (NULL when empty). Lock held. */
+struct kr_qitem *kr_cons_pop_locked(struct krafka_consumer *k);
+/* Waits on the queue's condition until @until_us (monotonic, kr_now_us;
+ * INT64_MAX: no limit) or a signal. Lock held. */
+void kr_cons_wait_locked(struct krafka_consumer *k, int64_t until_us);
+/* Drops a reference to a record set (any thread). */
+void kr_recset_release(struct kr_recset *s);
 /* An event record (error or EOF) for @tp (NULL: none). */
 struct kr_qitem *kr_cons_event(struct kr_toppar *tp, krafka_err_t err,
                                int64_t offset, const char *fmt, ...)
@@ -208,6 +216,9 @@ void kr_toppar_seek_locked(struct kr_toppar *tp, int64_t offset,
 
 /* ---- poll.c ---- */
 void kr_poll_destroy(struct krafka_consumer *k);
+/* Serves a rebalance or commit item: runs the application's callback (and
+ * applies a rebalance). Thread: the one polling or closing. */
+void kr_poll_serve(struct krafka_consumer *k, struct kr_qitem *it);
 
 /* ---- fetcher.c (I/O thread) ---- */
 void kr_fetcher_run(struct krafka_consumer *k);

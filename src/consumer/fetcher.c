@@ -19,6 +19,7 @@ struct fentry {
     struct kr_toppar *tp; /* owned reference */
     uint32_t version;
     int64_t offset;
+    int32_t leader_epoch;  /* CurrentLeaderEpoch (KIP-320) */
     uint8_t topic_id[16];
 };
 
@@ -489,7 +490,7 @@ static bool freq_add(struct freq *f, struct kr_toppar *tp, int32_t cap)
         return false;
     f->ents[f->ent_cnt++] = (struct fentry){
         .tp = tp, .version = atomic_load(&tp->version),
-        .offset = tp->fetch_pos};
+        .offset = tp->fetch_pos, .leader_epoch = tp->lead_epoch};
     atomic_fetch_add(&tp->refs, 1);
     return true;
 }
@@ -530,9 +531,7 @@ static void add_changed(struct krafka_consumer *k, struct freq *f,
     p->Partition = e->tp->partition;
     p->FetchOffset = e->offset;
     p->PartitionMaxBytes = k->conf->max_partition_fetch_bytes;
-    int32_t lead;
-    (void)kr_md_leader(k->c, e->tp->topic, e->tp->partition, &lead,
-                       &p->CurrentLeaderEpoch);
+    p->CurrentLeaderEpoch = e->leader_epoch;
     struct kr_FetchTopic *t =
         f->msg.TopicsCnt ? &f->topics[f->msg.TopicsCnt - 1] : NULL;
     if (!t || !kr_str_eq(t->Topic, e->tp->topic)) {
@@ -640,12 +639,9 @@ static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
     }
     f->k = k;
     f->broker = broker;
-    for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
-        int32_t lead, epoch;
-        if (fetchable(k, tp, now, &lead, &epoch) && lead == broker &&
-            freq_add(f, tp, cnt))
+    for (struct kr_toppar *tp = k->tps; tp; tp = tp->next)
+        if (tp->lead == broker && freq_add(f, tp, cnt))
             tp->fetching = true;
-    }
     qsort(f->ents, (size_t)f->ent_cnt, sizeof *f->ents, cmp_ent);
     bool ids;
     if (f->ent_cnt == 0 || !fetch_build(k, f, s, max_bytes, &ids)) {
@@ -681,6 +677,16 @@ static bool sess_busy(struct krafka_consumer *k, int32_t broker)
     return false;
 }
 
+/* Adds @lead to the distinct leaders of a pass (at most 64). */
+static void leader_add(int32_t *leaders, int32_t *cnt, int32_t lead)
+{
+    for (int32_t i = 0; i < *cnt; i++)
+        if (leaders[i] == lead)
+            return;
+    if (*cnt < 64)
+        leaders[(*cnt)++] = lead;
+}
+
 /* One Fetch per leader without one in flight. Lock held. */
 static void fetch_all(struct krafka_consumer *k)
 {
@@ -694,13 +700,12 @@ static void fetch_all(struct krafka_consumer *k)
     for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
         int32_t lead, epoch;
         cnt++;
+        tp->lead = -1;
         if (!fetchable(k, tp, now, &lead, &epoch) || sess_busy(k, lead))
             continue;
-        bool seen = false;
-        for (int32_t i = 0; i < lcnt; i++)
-            seen |= leaders[i] == lead;
-        if (!seen && lcnt < 64)
-            leaders[lcnt++] = lead;
+        tp->lead = lead;
+        tp->lead_epoch = epoch;
+        leader_add(leaders, &lcnt, lead);
     }
     if (lcnt == 0)
         return;
@@ -787,18 +792,14 @@ static void list_send(struct krafka_consumer *k, int32_t broker, int32_t cnt)
     f->k = k;
     f->broker = broker;
     for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
-        int32_t lead, epoch;
-        if (tp->state != KR_TP_NEED_OFFSET || tp->lookup_ts < -2 ||
-            tp->backoff_until_us > kr_now_us() ||
-            kr_md_leader(k->c, tp->topic, tp->partition, &lead, &epoch) ||
-            lead != broker || !freq_add(f, tp, cnt))
+        if (tp->lead != broker || !freq_add(f, tp, cnt))
             continue;
         tp->state = KR_TP_LOOKUP;
         int32_t i = f->ent_cnt - 1;
         /* one topic entry per partition: simple and valid */
         f->lo_parts[i] = (struct kr_ListOffsetsPartition){
             .PartitionIndex = tp->partition,
-            .CurrentLeaderEpoch = epoch,
+            .CurrentLeaderEpoch = tp->lead_epoch,
             .Timestamp = tp->lookup_ts};
         f->lo_topics[i] = (struct kr_ListOffsetsTopic){
             .Name = kr_str_c(tp->topic), .PartitionsCnt = 1,
@@ -948,10 +949,11 @@ static void lookups(struct krafka_consumer *k)
         if (coord >= 0)
             committed_send(k, coord, cnt);
     }
-    int32_t done[64];
-    int32_t done_cnt = 0;
+    int32_t leaders[64];
+    int32_t lcnt = 0;
     for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
         int32_t lead, epoch;
+        tp->lead = -1;
         if (tp->state != KR_TP_NEED_OFFSET || tp->lookup_ts < -2 ||
             tp->backoff_until_us > now)
             continue;
@@ -960,14 +962,12 @@ static void lookups(struct krafka_consumer *k)
             missing_topic_event(k, tp);
             continue;
         }
-        bool seen = false;
-        for (int32_t i = 0; i < done_cnt; i++)
-            seen |= done[i] == lead;
-        if (seen || done_cnt == 64)
-            continue;
-        done[done_cnt++] = lead;
-        list_send(k, lead, cnt);
+        tp->lead = lead;
+        tp->lead_epoch = epoch;
+        leader_add(leaders, &lcnt, lead);
     }
+    for (int32_t i = 0; i < lcnt; i++)
+        list_send(k, leaders[i], cnt);
 }
 
 void kr_fetcher_run(struct krafka_consumer *k)

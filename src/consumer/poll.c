@@ -55,17 +55,8 @@ static void advance_pos(struct kr_toppar *tp, int64_t next)
 
 static void end_batch(struct kr_parse *ps)
 {
-    if (ps->set) {
-        struct kr_recset *s = ps->set;
-        ps->set = NULL;
-        if (atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) ==
-            1) {
-            kr_rframe_release(s->frame);
-            free(s->data);
-            kr_toppar_release(s->tp);
-            free(s);
-        }
-    }
+    kr_recset_release(ps->set);
+    ps->set = NULL;
     ps->in_batch = false;
 }
 
@@ -226,16 +217,14 @@ static void begin_chunk(struct krafka_consumer *k, struct kr_qitem *it)
 
 /* ---- serving the queue ---- */
 
-static void serve_rebalance(struct krafka_consumer *k, struct kr_qitem *it)
+void kr_poll_serve(struct krafka_consumer *k, struct kr_qitem *it)
 {
-    kr_cgrp_apply_rebalance(k, it);
-    kr_cgrp_rebalance_done(k, it->rb_gen);
-}
-
-static void serve_commit(struct krafka_consumer *k, struct kr_qitem *it)
-{
-    if (k->conf->offset_commit_cb)
+    if (it->type == KR_QI_REBALANCE) {
+        kr_cgrp_apply_rebalance(k, it);
+        kr_cgrp_rebalance_done(k, it->rb_gen);
+    } else if (it->type == KR_QI_COMMIT && k->conf->offset_commit_cb) {
         k->conf->offset_commit_cb(k, it->err, it->tps, k->conf->opaque);
+    }
 }
 
 /* Takes the next item off the queue, waiting at most @timeout_ms from the
@@ -253,28 +242,9 @@ static struct kr_qitem *queue_pop(struct krafka_consumer *k, int timeout_ms,
                                : now + (int64_t)timeout_ms * 1000;
         if (now >= *deadline_us)
             break;
-        if (*deadline_us == INT64_MAX) {
-            pthread_cond_wait(&k->cond, &k->lock);
-        } else {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            int64_t wait = *deadline_us - now;
-            ts.tv_sec += wait / 1000000;
-            ts.tv_nsec += (wait % 1000000) * 1000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
-            pthread_cond_timedwait(&k->cond, &k->lock, &ts);
-        }
+        kr_cons_wait_locked(k, *deadline_us);
     }
-    struct kr_qitem *it = k->qhead;
-    if (it) {
-        k->qhead = it->next;
-        if (!k->qhead)
-            k->qtail = NULL;
-        it->next = NULL;
-    }
+    struct kr_qitem *it = kr_cons_pop_locked(k);
     pthread_mutex_unlock(&k->lock);
     return it;
 }
@@ -330,10 +300,8 @@ static krafka_record_t *poll_one(struct krafka_consumer *k, int timeout_ms,
             continue;
         }
         case KR_QI_REBALANCE:
-            serve_rebalance(k, it);
-            break;
         case KR_QI_COMMIT:
-            serve_commit(k, it);
+            kr_poll_serve(k, it);
             break;
         }
         kr_qitem_free(it);
