@@ -215,7 +215,11 @@ KRAFKA_API size_t krafka_consumer_poll_batch(krafka_consumer_t *c,
  * `enable.auto.offset.store`). @async: return at once, the result goes to
  * the commit callback; else wait, retrying while the coordinator moves,
  * at most `default.api.timeout.ms`, and return it. Offsets are the next
- * record to read. */
+ * record to read. A subscribed consumer that is not in a generation (its
+ * partitions were lost, or it is joining) gets REBALANCE_IN_PROGRESS at
+ * once, for sync and async commits, without a request: poll to rejoin,
+ * then commit what the new assignment gives (Java's CommitFailedException).
+ * LOCAL_NO_OFFSET: nothing to commit. */
 KRAFKA_API krafka_err_t krafka_consumer_commit(krafka_consumer_t *c,
                                                const krafka_tp_list_t *offsets,
                                                bool async);

@@ -79,6 +79,11 @@ struct kr_req {
     bool retry_transport;   /* resend after a lost connection if time is
                              * left (only for idempotent requests) */
     bool no_response;       /* Produce acks=0: done right after sending */
+    bool fail_fast;         /* for a given broker: a failed connection
+                             * attempt finishes it (LOCAL_TRANSPORT) at
+                             * once instead of keeping it for the next
+                             * attempt (the group coordinator's requests:
+                             * their caller looks the coordinator up) */
     bool keep_frame;        /* decode from a kr_rframe copy of the
                              * response, handed to done in frame_kept
                              * (which done then owns, on success) */

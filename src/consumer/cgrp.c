@@ -73,6 +73,8 @@ struct kr_cgrp {
     bool closing_io;                 /* copies of the locked fields */
     size_t topic_cnt_io, re_cnt_io;
     int64_t hb_ok_us;                /* last heartbeat answered */
+    bool hb_quiet;                   /* no answer for session.timeout.ms:
+                                      * the coordinator was looked up */
     const struct kr_assignor *assignors[MAX_ASSIGNORS];
     int assignor_cnt;
     const struct kr_assignor *proto; /* the generation's */
@@ -300,16 +302,22 @@ static struct cg_req *cg_req_new(struct kr_cgrp *g, const struct kr_api *api,
         .broker_id = atomic_load(&g->coord),
         .deadline_us = kr_now_us() +
                        (int64_t)g->k->conf->request_timeout_ms * 1000,
+        .fail_fast = true,
         .done = done};
     return r;
 }
 
-void kr_cgrp_coordinator_dead(struct krafka_consumer *k, const char *why)
+void kr_cgrp_coordinator_dead(struct krafka_consumer *k, int32_t node,
+                              const char *why)
 {
     struct kr_cgrp *g = k->cg;
     if (!g)
         return;
-    int32_t old = atomic_exchange(&g->coord, -1);
+    int32_t old = node;
+    if (node < 0)
+        old = atomic_exchange(&g->coord, -1);
+    else if (!atomic_compare_exchange_strong(&g->coord, &old, -1))
+        return;
     if (old >= 0)
         kr_log(&k->c->log, KRAFKA_LOG_INFO, "COORD",
                "group %s: coordinator %d lost (%s): looking it up again",
@@ -668,7 +676,7 @@ static const struct kr_assignor *find_proto(struct kr_cgrp *g,
     return NULL;
 }
 
-static void join_error(struct kr_cgrp *g, krafka_err_t err,
+static void join_error(struct kr_cgrp *g, int32_t node, krafka_err_t err,
                        const char *errstr, const char *what)
 {
     struct krafka_consumer *k = g->k;
@@ -676,7 +684,7 @@ static void join_error(struct kr_cgrp *g, krafka_err_t err,
            k->conf->group_id, what, errstr ? errstr : krafka_err2str(err));
     g->state = CG_JOIN;
     if (coord_err(err)) {
-        kr_cgrp_coordinator_dead(k, what);
+        kr_cgrp_coordinator_dead(k, node, what);
         retry_in(g, 100);
     } else if (err == KRAFKA_ERR_UNKNOWN_MEMBER_ID ||
                err == KRAFKA_ERR_ILLEGAL_GENERATION) {
@@ -735,9 +743,10 @@ static void join_done(struct kr_client *c, struct kr_req *rq,
     if (err || g->closing_io) {
         if (!err)
             err = KRAFKA_ERR_LOCAL_DESTROY;
+        int32_t node = r->req.broker_id;
         cg_req_free(r);
         if (err != KRAFKA_ERR_LOCAL_DESTROY)
-            join_error(g, err, errstr, "JoinGroup");
+            join_error(g, node, err, errstr, "JoinGroup");
         else
             cg_run(g);
         return;
@@ -762,7 +771,7 @@ static void join_done(struct kr_client *c, struct kr_req *rq,
         if (s)
             cg_req_free(s);
         cg_req_free(r);
-        join_error(g, KRAFKA_ERR_LOCAL_NOMEM, NULL, "assignment");
+        join_error(g, -1, KRAFKA_ERR_LOCAL_NOMEM, NULL, "assignment");
         return;
     }
     cg_req_free(r);
@@ -863,9 +872,10 @@ static void sync_done(struct kr_client *c, struct kr_req *rq,
         kr_log(&c->log, KRAFKA_LOG_ERR, "SYNC", "bad assignment: %s", why);
         err = KRAFKA_ERR_LOCAL_BAD_MSG;
     }
+    int32_t node = r->req.broker_id;
     cg_req_free(r);
     if (err) {
-        join_error(g, err, errstr, "SyncGroup");
+        join_error(g, node, err, errstr, "SyncGroup");
         return;
     }
     sync_assignment(g, &a);
@@ -875,6 +885,7 @@ static void sync_done(struct kr_client *c, struct kr_req *rq,
     pthread_mutex_unlock(&k->lock);
     g->state = CG_STABLE;
     g->hb_ok_us = kr_now_us();
+    g->hb_quiet = false;
     kr_log(&c->log, KRAFKA_LOG_INFO, "SYNC",
            "group %s: generation %d: %d partition(s) assigned (%s)",
            k->conf->group_id, (int)g->generation, (int)owned_total(g),
@@ -896,11 +907,13 @@ static void hb_done(struct kr_client *c, struct kr_req *rq, krafka_err_t err,
     g->hb_inflight = false;
     if (!err)
         err = (krafka_err_t)res->ErrorCode;
+    int32_t node = r->req.broker_id;
     cg_req_free(r);
     if (err == KRAFKA_ERR_LOCAL_DESTROY)
         return;
     if (!err) {
         g->hb_ok_us = kr_now_us();
+        g->hb_quiet = false;
     } else if (g->state == CG_STABLE) {
         kr_dbg(&g->k->c->log, KR_DBG_CGRP, "HEARTBEAT",
                "group %s: heartbeat: %s", g->k->conf->group_id,
@@ -914,7 +927,7 @@ static void hb_done(struct kr_client *c, struct kr_req *rq, krafka_err_t err,
             revoke_all(g, KRAFKA_REBALANCE_LOST);
             g->state = CG_JOIN;
         } else if (coord_err(err)) {
-            kr_cgrp_coordinator_dead(g->k, "heartbeat");
+            kr_cgrp_coordinator_dead(g->k, node, "heartbeat");
         }
     }
     cg_run(g);
@@ -1064,10 +1077,24 @@ static void cg_run(struct kr_cgrp *g)
         return;
     }
     if (g->state == CG_STABLE && !changed && !g->rejoin) {
-        int64_t now = kr_now_us();
-        if (now - g->hb_ok_us > (int64_t)k->conf->session_timeout_ms * 1000) {
+        /* No heartbeat answered for session.timeout.ms: the coordinator
+         * is looked up again, keeping the partitions (as Java does: a new
+         * coordinator restarts every member's session when it loads the
+         * group, so a failover costs no rebalance). A broker that says
+         * the member is gone loses them (hb_done); so does silence for
+         * twice the session timeout. */
+        int64_t quiet = kr_now_us() - g->hb_ok_us,
+                st = (int64_t)k->conf->session_timeout_ms * 1000;
+        if (quiet > st && !g->hb_quiet) {
+            g->hb_quiet = true;
+            kr_cgrp_coordinator_dead(k, -1, "no heartbeat answered within "
+                                        "session.timeout.ms");
+            cg_run(g);
+            return;
+        }
+        if (quiet > 2 * st) {
             kr_log(&k->c->log, KRAFKA_LOG_WARNING, "HEARTBEAT",
-                   "group %s: no heartbeat answered within "
+                   "group %s: no heartbeat answered within twice "
                    "session.timeout.ms: partitions lost",
                    k->conf->group_id);
             reset_member(g, false);
@@ -1362,20 +1389,27 @@ void kr_cgrp_polled(struct krafka_consumer *k)
         kr_loop_wake(&k->c->loop);
 }
 
-bool kr_cgrp_commit_identity(struct krafka_consumer *k, int32_t *gen,
-                             char *member_id, size_t member_id_size,
-                             char *instance_id, size_t instance_id_size)
+krafka_err_t kr_cgrp_commit_identity(struct krafka_consumer *k,
+                                     int32_t *gen, char *member_id,
+                                     size_t member_id_size, char *instance_id,
+                                     size_t instance_id_size)
 {
     struct kr_cgrp *g = k->cg;
+    *gen = -1;
+    member_id[0] = instance_id[0] = '\0';
     if (!g)
-        return false;
+        return KRAFKA_ERR_NONE;
+    krafka_err_t err = KRAFKA_ERR_NONE;
     pthread_mutex_lock(&k->lock);
-    bool member = g->topic_cnt > 0 && g->generation >= 0;
-    *gen = g->generation;
-    snprintf(member_id, member_id_size, "%s", g->member_id);
-    snprintf(instance_id, instance_id_size, "%s", g->instance_id);
+    if (g->topic_cnt > 0 && g->generation < 0) {
+        err = KRAFKA_ERR_REBALANCE_IN_PROGRESS;
+    } else if (g->topic_cnt > 0) {
+        *gen = g->generation;
+        snprintf(member_id, member_id_size, "%s", g->member_id);
+        snprintf(instance_id, instance_id_size, "%s", g->instance_id);
+    }
     pthread_mutex_unlock(&k->lock);
-    return member;
+    return err;
 }
 
 /* Serves rebalance and commit events on the closing thread until the

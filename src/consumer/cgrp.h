@@ -36,18 +36,23 @@ void kr_cgrp_rebalance_done(struct krafka_consumer *k, uint32_t rb_gen);
 /* Thread: poll. The application polled (max.poll.interval.ms). */
 void kr_cgrp_polled(struct krafka_consumer *k);
 
-/* Thread: any. The generation and member id to commit with; false when
- * the member is not in a stable generation (commit without them only for
- * a manual assignment). */
-bool kr_cgrp_commit_identity(struct krafka_consumer *k, int32_t *gen,
+/* Thread: any. The generation and member id to commit with (-1 and "" for
+ * a consumer that is not subscribed: a manual assignment commits without
+ * them). REBALANCE_IN_PROGRESS when the consumer is subscribed but not in
+ * a generation (joining, or its partitions were lost): the commit is
+ * refused without a request, as Java's consumer does; polling rejoins. */
+krafka_err_t kr_cgrp_commit_identity(struct krafka_consumer *k, int32_t *gen,
                              char *member_id, size_t member_id_size,
                              char *instance_id, size_t instance_id_size);
 /* Thread: io. Metadata changed (regex subscriptions, partition counts). */
 void kr_cgrp_metadata(struct krafka_consumer *k);
 /* Thread: io. After every wakeup of the I/O thread. */
 void kr_cgrp_wake(struct krafka_consumer *k);
-/* Thread: any. The coordinator failed a request: look it up again. */
-void kr_cgrp_coordinator_dead(struct krafka_consumer *k, const char *why);
+/* Thread: any. Coordinator @node failed a request: look it up again,
+ * unless another node is the coordinator by now (a late failure of a
+ * request to the old one). @node < 0: whichever is the coordinator. */
+void kr_cgrp_coordinator_dead(struct krafka_consumer *k, int32_t node,
+                              const char *why);
 /* Thread: any. The coordinator's node id, or -1 when not known. */
 int32_t kr_cgrp_coordinator(struct kr_cgrp *g);
 

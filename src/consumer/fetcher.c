@@ -872,6 +872,10 @@ static void committed_done(struct kr_client *c, struct kr_req *r,
     if (err && err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_log(&c->log, KRAFKA_LOG_WARNING, "OFFSET",
                "fetching committed offsets failed: %s", errstr);
+    if (err == KRAFKA_ERR_NOT_COORDINATOR ||
+        err == KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE ||
+        err == KRAFKA_ERR_LOCAL_TRANSPORT || err == KRAFKA_ERR_LOCAL_TIMED_OUT)
+        kr_cgrp_coordinator_dead(k, f->req.broker_id, "OffsetFetch");
     freq_free(f);
     if (err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_fetcher_run(k);
@@ -920,7 +924,7 @@ static void committed_send(struct krafka_consumer *k, int32_t coord,
         .broker_id = coord,
         .deadline_us =
             kr_now_us() + (int64_t)k->conf->request_timeout_ms * 1000,
-        .retry_transport = true,
+        .fail_fast = true,
         .done = committed_done};
     defer_send(k, &f->req);
 }

@@ -153,7 +153,7 @@ static void commit_async_done(struct kr_client *c, struct kr_req *r,
             o->tps->elems[i].err = err;
     if (err == KRAFKA_ERR_NOT_COORDINATOR ||
         err == KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE)
-        kr_cgrp_coordinator_dead(o->k, "commit");
+        kr_cgrp_coordinator_dead(o->k, o->call.req.broker_id, "commit");
     note_committed(o->k, o->tps);
     if (o->k->conf->offset_commit_cb && err != KRAFKA_ERR_LOCAL_DESTROY) {
         struct kr_qitem *it = calloc(1, sizeof *it);
@@ -168,13 +168,21 @@ static void commit_async_done(struct kr_client *c, struct kr_req *r,
     ocall_drop(o);
 }
 
-static bool commit_build(struct krafka_consumer *k, struct ocall *o)
+/* Builds the OffsetCommit; REBALANCE_IN_PROGRESS when a subscribed
+ * consumer is not in a generation, LOCAL_NOMEM. */
+static krafka_err_t commit_build(struct krafka_consumer *k, struct ocall *o)
 {
+    int32_t gen = -1;
+    krafka_err_t err = kr_cgrp_commit_identity(
+        k, &gen, o->member_id, sizeof o->member_id, o->instance_id,
+        sizeof o->instance_id);
+    if (err)
+        return err;
     size_t n = o->tps->cnt;
     o->oc_topics = calloc(n, sizeof *o->oc_topics);
     o->oc_parts = calloc(n, sizeof *o->oc_parts);
     if (!o->oc_topics || !o->oc_parts)
-        return false;
+        return KRAFKA_ERR_LOCAL_NOMEM;
     for (size_t i = 0; i < n; i++) {
         krafka_topic_partition_t *e = &o->tps->elems[i];
         o->oc_parts[i] = (struct kr_OffsetCommitRequestPartition){
@@ -186,25 +194,21 @@ static bool commit_build(struct krafka_consumer *k, struct ocall *o)
             .Name = kr_str_c(e->topic), .PartitionsCnt = 1,
             .Partitions = &o->oc_parts[i]};
     }
-    int32_t gen = -1;
-    bool member = kr_cgrp_commit_identity(k, &gen, o->member_id,
-                                          sizeof o->member_id, o->instance_id,
-                                          sizeof o->instance_id);
     o->oc = (struct kr_OffsetCommitRequest){
         .GroupId = kr_str_c(k->conf->group_id),
-        .GenerationIdOrMemberEpoch = member ? gen : -1,
-        .MemberId = kr_str_c(member ? o->member_id : ""),
-        .GroupInstanceId =
-            member && o->instance_id[0] ? kr_str_c(o->instance_id)
-                                        : (struct kr_str){NULL, -1},
+        .GenerationIdOrMemberEpoch = gen,
+        .MemberId = kr_str_c(o->member_id),
+        .GroupInstanceId = o->instance_id[0] ? kr_str_c(o->instance_id)
+                                             : (struct kr_str){NULL, -1},
         .RetentionTimeMs = -1,
         .TopicsCnt = (int32_t)n,
         .Topics = o->oc_topics};
     o->call.req = (struct kr_req){.api = &kr_api_OffsetCommit,
                                   .msg = &o->oc,
                                   .max_ver = 9,
-                                  .broker_id = kr_cgrp_coordinator(k->cg)};
-    return true;
+                                  .broker_id = kr_cgrp_coordinator(k->cg),
+                                  .fail_fast = true};
+    return KRAFKA_ERR_NONE;
 }
 
 static bool coordinator_err(krafka_err_t err)
@@ -212,7 +216,8 @@ static bool coordinator_err(krafka_err_t err)
     return err == KRAFKA_ERR_NOT_COORDINATOR ||
            err == KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE ||
            err == KRAFKA_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
-           err == KRAFKA_ERR_LOCAL_TRANSPORT;
+           err == KRAFKA_ERR_LOCAL_TRANSPORT ||
+           err == KRAFKA_ERR_LOCAL_UNKNOWN_BROKER;
 }
 
 /* Waits for the coordinator until @until_us; false at the deadline. */
@@ -227,6 +232,9 @@ static bool await_coordinator(struct krafka_consumer *k, int64_t until_us)
     return true;
 }
 
+/* One attempt waits at most request.timeout.ms; a coordinator that does
+ * not answer (or cannot be reached: the request fails fast) is looked up
+ * again and the commit retried, the same offsets, until @timeout_ms. */
 static krafka_err_t commit_sync(struct krafka_consumer *k,
                                 const krafka_tp_list_t *offsets,
                                 krafka_tp_list_t *out, int timeout_ms)
@@ -236,25 +244,31 @@ static krafka_err_t commit_sync(struct krafka_consumer *k,
         if (!await_coordinator(k, until))
             return KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE;
         struct ocall *o = ocall_new(k, offsets);
-        if (!o || !commit_build(k, o)) {
+        krafka_err_t err = o ? commit_build(k, o) : KRAFKA_ERR_LOCAL_NOMEM;
+        if (err) {
             if (o)
                 ocall_drop(o);
-            return KRAFKA_ERR_LOCAL_NOMEM;
+            return err;
         }
         o->call.on_resp = commit_resp;
-        int left = (int)((until - kr_now_us()) / 1000);
+        int64_t left = (until - kr_now_us()) / 1000;
+        if (left > k->conf->request_timeout_ms)
+            left = k->conf->request_timeout_ms;
         char errstr[256];
-        krafka_err_t err = kr_call_run(k->c, &o->call, left > 0 ? left : 1,
-                                       errstr, sizeof errstr);
+        err = kr_call_run(k->c, &o->call, left > 0 ? (int)left : 1, errstr,
+                          sizeof errstr);
         if (err != KRAFKA_ERR_LOCAL_TIMED_OUT) {
             note_committed(k, o->tps);
             for (size_t i = 0; out && i < out->cnt && i < o->tps->cnt; i++)
                 out->elems[i].err = o->tps->elems[i].err;
         }
+        int32_t node = o->call.req.broker_id;
         kr_call_release(&o->call);
-        if (!coordinator_err(err) || kr_now_us() >= until)
+        if ((!coordinator_err(err) && err != KRAFKA_ERR_LOCAL_TIMED_OUT) ||
+            kr_now_us() >= until)
             return err;
-        kr_cgrp_coordinator_dead(k, "commit");
+        if (err != KRAFKA_ERR_COORDINATOR_LOAD_IN_PROGRESS)
+            kr_cgrp_coordinator_dead(k, node, "commit");
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);
     }
@@ -280,10 +294,10 @@ krafka_err_t kr_commit(struct krafka_consumer *k,
                           timeout_ms);
     } else {
         struct ocall *o = ocall_new(k, offsets);
-        if (!o || !commit_build(k, o)) {
+        err = o ? commit_build(k, o) : KRAFKA_ERR_LOCAL_NOMEM;
+        if (err) {
             if (o)
                 ocall_drop(o);
-            err = KRAFKA_ERR_LOCAL_NOMEM;
         } else {
             o->call.req.done = commit_async_done;
             o->call.req.deadline_us =
@@ -373,16 +387,12 @@ static void copy_back(krafka_tp_list_t *dst, const krafka_tp_list_t *src)
     }
 }
 
-krafka_err_t krafka_consumer_committed(krafka_consumer_t *k,
-                                       krafka_tp_list_t *tps, int timeout_ms)
+/* One OffsetFetch to the coordinator, waiting at most request.timeout.ms
+ * (and not past @until); the offsets go to @tps on success. */
+static krafka_err_t committed_once(struct krafka_consumer *k,
+                                   krafka_tp_list_t *tps, int32_t node,
+                                   int64_t until)
 {
-    if (!k || !tps)
-        return KRAFKA_ERR_LOCAL_INVALID_ARG;
-    if (!k->cg)
-        return KRAFKA_ERR_LOCAL_INVALID_CONF;
-    int64_t until = kr_now_us() + (int64_t)timeout_ms * 1000;
-    if (!await_coordinator(k, until))
-        return KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE;
     struct ocall *o = ocall_new(k, tps);
     size_t n = tps->cnt;
     if (!o || !(o->of_topics = calloc(n + 1, sizeof *o->of_topics)) ||
@@ -405,14 +415,40 @@ krafka_err_t krafka_consumer_committed(krafka_consumer_t *k,
     o->call.on_resp = committed_resp;
     o->call.req = (struct kr_req){.api = &kr_api_OffsetFetch, .msg = &o->of,
                                   .min_ver = 8, .max_ver = 9,
-                                  .broker_id = kr_cgrp_coordinator(k->cg),
-                                  .retry_transport = true};
-    int left = (int)((until - kr_now_us()) / 1000);
-    krafka_err_t err = kr_call_run(k->c, &o->call, left > 0 ? left : 1, NULL, 0);
+                                  .broker_id = node,
+                                  .fail_fast = true};
+    int64_t left = (until - kr_now_us()) / 1000;
+    if (left > k->conf->request_timeout_ms)
+        left = k->conf->request_timeout_ms;
+    krafka_err_t err =
+        kr_call_run(k->c, &o->call, left > 0 ? (int)left : 1, NULL, 0);
     if (err == KRAFKA_ERR_NONE)
         copy_back(tps, o->tps);
     kr_call_release(&o->call);
     return err;
+}
+
+krafka_err_t krafka_consumer_committed(krafka_consumer_t *k,
+                                       krafka_tp_list_t *tps, int timeout_ms)
+{
+    if (!k || !tps)
+        return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    if (!k->cg)
+        return KRAFKA_ERR_LOCAL_INVALID_CONF;
+    int64_t until = kr_now_us() + (int64_t)timeout_ms * 1000;
+    for (;;) {
+        if (!await_coordinator(k, until))
+            return KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE;
+        int32_t node = kr_cgrp_coordinator(k->cg);
+        krafka_err_t err = committed_once(k, tps, node, until);
+        if ((!coordinator_err(err) && err != KRAFKA_ERR_LOCAL_TIMED_OUT) ||
+            kr_now_us() >= until)
+            return err;
+        if (err != KRAFKA_ERR_COORDINATOR_LOAD_IN_PROGRESS)
+            kr_cgrp_coordinator_dead(k, node, "OffsetFetch");
+        struct timespec ts = {0, 100 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* ---- ListOffsets for the application ---- */

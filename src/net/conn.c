@@ -133,6 +133,9 @@ static void requeue_waiting(struct kr_conn *conn, krafka_err_t err,
         r->queue = NULL;
         if (fatal)
             kr_req_finish(conn->c, r, err, errstr, NULL);
+        else if (r->fail_fast && r->broker_id != KR_BROKER_ANY)
+            kr_req_finish(conn->c, r, KRAFKA_ERR_LOCAL_TRANSPORT, errstr,
+                          NULL);
         else if (r->broker_id == KR_BROKER_ANY)
             kr_client_route(conn->c, r);
         else

@@ -862,6 +862,15 @@ START_TEST(max_poll_interval_exceeded_leaves_the_group_and_polling_rejoins)
                   "took %lld ms: the slow member did not leave the group, "
                   "its session expired",
                   (long long)took);
+    /* Out of the group, its commits are refused at once (no request, no
+     * waiting for a coordinator): Java's CommitFailedException. */
+    krafka_tp_list_t *l = krafka_tp_list_new(1);
+    krafka_tp_list_add(l, topic, 0)->offset = 1;
+    int64_t c0 = kc_now_ms();
+    ck_assert_int_eq(krafka_consumer_commit(slow.c, l, false),
+                     KRAFKA_ERR_REBALANCE_IN_PROGRESS);
+    ck_assert_int_lt(kc_now_ms() - c0, 1000);
+    krafka_tp_list_destroy(l);
     /* Its next poll reports it, and polling rejoins. */
     atomic_store(&slow.hold, false);
     until = kc_now_ms() + 5000;
