@@ -120,6 +120,7 @@ void kr_accum_close(struct krafka_producer *p, struct kr_ppart *pp)
     if (kr_batch_finish(&pp->w, cf->compression, cf->compression_level) !=
         KRAFKA_ERR_NONE)
         kr_batch_finish(&pp->w, KR_COMPRESSION_NONE, 0);
+    b->order = pp->closed++;
     if (pp->ready_tail)
         pp->ready_tail->next = b;
     else

@@ -54,6 +54,7 @@ struct kr_pbatch {
     bool syncs;              /* a record has a send_sync() waiter */
     int64_t first_us;        /* first record appended (linger) */
     int64_t deadline_us;     /* oldest record + message.timeout.ms */
+    uint64_t order;          /* the partition's batches, in close order */
     int32_t base_seq;        /* -1 until first sent (idempotence) */
     int64_t pid;             /* producer id it was stamped with */
     int16_t epoch;           /* producer epoch it was sent with */
@@ -72,6 +73,7 @@ struct kr_ppart {
     struct kr_pbatch *open;      /* being filled, or NULL */
     struct kr_batch_writer w;    /* writes the open batch */
     struct kr_pbatch *ready, *ready_tail; /* closed, to send, in order */
+    uint64_t closed;             /* batches closed so far (their order) */
     /* I/O thread only. */
     int inflight;                /* batches sent, not answered */
     int32_t next_seq;            /* idempotence: next BaseSequence */

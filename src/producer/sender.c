@@ -161,14 +161,14 @@ static void reset_pid(struct krafka_producer *p, const char *why)
 /* ---- retries ---- */
 
 /* Puts @b back into its partition's queue before every batch closed after
- * it (batch order is kept by base_seq for sent ones: a retried batch is
- * older than anything never sent). */
+ * it: the queue stays in close order whatever order the answers of the
+ * batches in flight come back in, and with or without sequence numbers (a
+ * producer id reset clears them). */
 static void requeue(struct kr_ppart *pp, struct kr_pbatch *b)
 {
     pthread_mutex_lock(&pp->lock);
     struct kr_pbatch **at = &pp->ready;
-    while (*at && (*at)->attempts > 0 && (*at)->base_seq >= 0 &&
-           b->base_seq >= 0 && (*at)->base_seq < b->base_seq)
+    while (*at && (*at)->order < b->order)
         at = &(*at)->next;
     b->next = *at;
     *at = b;

@@ -19,7 +19,9 @@
 
 #include "client_util.h"
 #include "consume_util.h"
+#include "kafka_conn.h"
 #include "producer_util.h"
+#include "protocol/record_batch.h"
 
 #define STALL_MS 30000
 
@@ -876,6 +878,125 @@ END_TEST
             tcase_add_loop_test(tc, fn, from, to);                             \
     } while (0)
 
+/* ---- idempotence: a fenced producer epoch ---------------------------- */
+
+/* Appends one record "intruder" to @topic [0] as producer @pid at @epoch,
+ * BaseSequence 0, on a raw connection to the partition's leader; returns
+ * the partition's error code. */
+static int16_t intrude(const char *topic, int64_t pid, int16_t epoch)
+{
+    krafka_conf_t *ac = kc_conf(boot(), NULL);
+    krafka_admin_t *a = kc_admin(ac);
+    krafka_conf_destroy(ac);
+    krafka_metadata_t *md = NULL;
+    char errstr[256], addr[300] = "";
+    ck_assert_int_eq(krafka_admin_metadata(a, topic, 10000, &md, errstr,
+                                           sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(md->topic_cnt, 1);
+    int32_t leader = -1;
+    for (int i = 0; i < md->topics[0].partition_cnt; i++)
+        if (md->topics[0].partitions[i].id == 0)
+            leader = md->topics[0].partitions[i].leader;
+    for (int i = 0; i < md->broker_cnt; i++)
+        if (md->brokers[i].id == leader)
+            snprintf(addr, sizeof addr, "%s:%d", md->brokers[i].host,
+                     md->brokers[i].port);
+    krafka_metadata_destroy(md);
+    krafka_admin_destroy(a);
+    ck_assert_msg(addr[0], "no leader for %s [0]", topic);
+
+    struct kr_buf batch;
+    kr_buf_init(&batch, 1 << 20);
+    struct kr_batch_writer w;
+    kr_batch_writer_init(&w);
+    struct kr_batch_params bp = KR_BATCH_PARAMS_INIT;
+    bp.base_timestamp = kc_now_ms();
+    bp.producer_id = pid;
+    bp.producer_epoch = epoch;
+    bp.base_sequence = 0;
+    ck_assert_int_eq(kr_batch_begin(&w, &batch, &bp), KRAFKA_ERR_NONE);
+    ck_assert_int_eq(kr_batch_append(&w, bp.base_timestamp, NULL, 0,
+                                     "intruder", 8, NULL, 0),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(kr_batch_finish(&w, 0, -1), KRAFKA_ERR_NONE);
+    kr_batch_writer_free(&w);
+
+    struct kt_conn c;
+    ck_assert_int_eq(kt_connect(&c, addr), KRAFKA_ERR_NONE);
+    struct kr_arena ar;
+    kr_arena_init(&ar, 0);
+    struct kr_PartitionProduceData pd = {
+        .Index = 0, .Records = {batch.data, (int32_t)batch.len}};
+    struct kr_TopicProduceData td = {.Name = kr_str_c(topic),
+                                     .PartitionDataCnt = 1,
+                                     .PartitionData = &pd};
+    struct kr_ProduceRequest req;
+    kr_produce_request_init(&req);
+    req.Acks = -1;
+    req.TimeoutMs = 10000;
+    req.TopicDataCnt = 1;
+    req.TopicData = &td;
+    struct kr_ProduceResponse resp;
+    ck_assert_int_eq(kt_call(&c, &kr_api_Produce, 9, &req, &resp, &ar),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(resp.ResponsesCnt, 1);
+    ck_assert_int_eq(resp.Responses[0].PartitionResponsesCnt, 1);
+    int16_t ec = resp.Responses[0].PartitionResponses[0].ErrorCode;
+    kr_arena_destroy(&ar);
+    kt_close(&c);
+    kr_buf_free(&batch);
+    return ec;
+}
+
+/* Another writer takes the producer id over at a higher epoch between two
+ * bursts: the broker refuses the producer's next batches
+ * (INVALID_PRODUCER_EPOCH, then OUT_OF_ORDER_SEQUENCE_NUMBER behind it);
+ * the producer gets a new producer id and sends them again from sequence
+ * 0, with five requests in flight: nothing lost, nothing twice, order
+ * kept, every record reported once. */
+START_TEST(idempotent_producer_recovers_from_a_fenced_epoch_without_loss)
+{
+    const size_t n = 20000;
+    char topic[128];
+    new_topic(topic, sizeof topic, "p-fenced", 1);
+    struct pu_track t;
+    pu_track_init(&t, topic, n, pu_base_ts());
+    kc_log_clear();
+    krafka_producer_t *p = tracked(
+        kc_conf(boot(), "enable.idempotence", "true", "debug", "producer",
+                "linger.ms", "2", "batch.size", "4096",
+                "max.in.flight.requests.per.connection", "5", NULL),
+        &t);
+    pu_send_range(p, &t, 0, 0, n / 2, STALL_MS);
+    flush_ok(p, 30000);
+    struct kc_logline lines[4];
+    ck_assert_int_ge(kc_log_find("producer id ", lines, 4), 1);
+    long long pid = -1;
+    int epoch = -1;
+    ck_assert_int_eq(sscanf(strstr(lines[0].msg, "producer id "),
+                            "producer id %lld epoch %d", &pid, &epoch),
+                     2);
+    ck_assert_int_eq(intrude(topic, pid, (int16_t)(epoch + 1)), 0);
+    pu_send_range(p, &t, 0, n / 2, n, STALL_MS);
+    flush_ok(p, 60000);
+    ck_assert_msg(kc_log_find("resetting producer id", lines, 4) >= 1,
+                  "the producer never saw the fenced epoch");
+    pu_assert_reports(&t, true);
+    krafka_producer_destroy(p);
+    struct pu_verdict v;
+    pu_verify(boot(), topic, 1, &t, true, 0, -1, NULL, 120000, &v);
+    ck_assert_msg(v.foreign == 1, "%zu foreign records (want the intruder)",
+                  v.foreign);
+    ck_assert_msg(v.read == n + 1 && v.dups == 0 && v.mismatched == 0 &&
+                      v.misplaced == 0 && v.disordered == 0 &&
+                      v.missing == 0,
+                  "read %zu of %zu: %s", v.read, n + 1, v.first);
+    drop_topic(topic);
+    pu_track_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("producer");
@@ -895,6 +1016,7 @@ int main(void)
     ADD(api, flush_times_out_when_records_cannot_be_delivered);
     ADD(api, purging_the_queue_reports_each_record_as_purged);
     ADD(api, interceptors_add_a_header_on_send_and_see_every_ack);
+    ADD(api, idempotent_producer_recovers_from_a_fenced_epoch_without_loss);
     suite_add_tcase(s, api);
     TCase *errs = tcase_create("errors");
     tcase_set_timeout(errs, 90);
