@@ -13,6 +13,7 @@
 #include "krafka/conf.h"
 #include "krafka/errors.h"
 #include "krafka/export.h"
+#include "krafka/partitioner.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,17 @@ typedef void (*krafka_dr_cb)(krafka_producer_t *p,
  *  `delivery.report.only.error=true` only failed records are reported.
  *  Thread-safety: one thread at a time per @conf. */
 KRAFKA_API void krafka_conf_set_dr_cb(krafka_conf_t *conf, krafka_dr_cb cb);
+
+/** Sets an application partitioner for records sent with
+ *  KRAFKA_PARTITION_ANY (see krafka_partitioner_cb in krafka/partitioner.h
+ *  for its contract); it overrides the `partitioner` property, and keyless
+ *  records go to it too (no sticky partitioning), as with librdkafka's
+ *  partitioner_cb. @opaque is passed to every call. NULL @cb: back to the
+ *  `partitioner` property.
+ *  Thread-safety: one thread at a time per @conf. */
+KRAFKA_API void krafka_conf_set_partitioner_cb(krafka_conf_t *conf,
+                                               krafka_partitioner_cb cb,
+                                               void *opaque);
 
 /** Interceptors, for tracing: @on_send runs inside krafka_producer_send()
  *  before the record is partitioned and may add up to @max_add headers by

@@ -588,6 +588,15 @@ void krafka_conf_set_dr_cb(krafka_conf_t *conf, krafka_dr_cb cb)
         conf->dr_cb = cb;
 }
 
+void krafka_conf_set_partitioner_cb(krafka_conf_t *conf,
+                                    krafka_partitioner_cb cb, void *opaque)
+{
+    if (!conf)
+        return;
+    conf->partitioner_cb = cb;
+    conf->partitioner_opaque = cb ? opaque : NULL;
+}
+
 void krafka_conf_set_interceptors(krafka_conf_t *conf,
                                   krafka_on_send_cb on_send,
                                   krafka_on_ack_cb on_ack, void *ic_opaque)

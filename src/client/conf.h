@@ -157,6 +157,8 @@ struct krafka_conf {
     /* ---- set by typed setters, not by name ---- */
     krafka_log_cb log_cb; /* NULL: stderr */
     krafka_dr_cb dr_cb;   /* NULL: no delivery reports */
+    krafka_partitioner_cb partitioner_cb; /* NULL: the `partitioner` */
+    void *partitioner_opaque;             /* borrowed, for it */
     krafka_on_send_cb on_send;
     krafka_on_ack_cb on_ack;
     void *ic_opaque;      /* borrowed, for the interceptors */

@@ -689,8 +689,8 @@ krafka_err_t krafka_producer_new(krafka_producer_t **out,
     }
     p->conf = p->c->conf;
     kr_partitioner_init(&p->partitioner,
-                        (enum kr_partitioner_type)p->conf->partitioner, NULL,
-                        NULL);
+                        (enum kr_partitioner_type)p->conf->partitioner,
+                        p->conf->partitioner_cb, p->conf->partitioner_opaque);
     kr_sender_init(p);
     kr_producer_wall_sync(p);
     p->c->on_wake = kr_sender_wake;

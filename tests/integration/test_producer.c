@@ -878,6 +878,84 @@ END_TEST
             tcase_add_loop_test(tc, fn, from, to);                             \
     } while (0)
 
+/* ---- an application partitioner ------------------------------------ */
+
+struct upart {
+    atomic_int calls;
+    atomic_int keyless;
+};
+
+/* Key "...N": partition N % count; "...x": -1, "...y": out of range. */
+static int32_t by_last_digit(const char *topic, const void *key,
+                             size_t keylen, int32_t cnt, void *opaque)
+{
+    struct upart *u = opaque;
+    atomic_fetch_add(&u->calls, 1);
+    ck_assert_ptr_nonnull(topic);
+    if (!key) {
+        atomic_fetch_add(&u->keyless, 1);
+        return cnt - 1;
+    }
+    char c = ((const char *)key)[keylen - 1];
+    if (c == 'x')
+        return -1;
+    if (c == 'y')
+        return cnt;
+    return (c - '0') % cnt;
+}
+
+START_TEST(user_partitioner_callback_places_every_record)
+{
+    char topic[128];
+    new_topic(topic, sizeof topic, "p-userpart", 3);
+    krafka_conf_t *conf = kc_conf(boot(), "partitioner", "fnv1a", NULL);
+    struct upart u = {0};
+    krafka_conf_set_partitioner_cb(conf, by_last_digit, &u);
+    krafka_producer_t *p = pu_producer(conf);
+    for (int i = 0; i < 30; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i % 10);
+        krafka_msg_t m = {.topic = topic,
+                          .partition = KRAFKA_PARTITION_ANY,
+                          .key = key,
+                          .key_len = strlen(key),
+                          .value = "v",
+                          .value_len = 1};
+        krafka_delivery_t r;
+        ck_assert_int_eq(krafka_producer_send_sync(p, &m, 20000, &r),
+                         KRAFKA_ERR_NONE);
+        ck_assert_int_eq(r.partition, (i % 10) % 3);
+    }
+    /* keyless records go to it too (not to the sticky partitioner) */
+    for (int i = 0; i < 3; i++) {
+        krafka_msg_t m = {.topic = topic,
+                          .partition = KRAFKA_PARTITION_ANY,
+                          .value = "v",
+                          .value_len = 1};
+        krafka_delivery_t r;
+        ck_assert_int_eq(krafka_producer_send_sync(p, &m, 20000, &r),
+                         KRAFKA_ERR_NONE);
+        ck_assert_int_eq(r.partition, 2);
+    }
+    ck_assert_int_eq(atomic_load(&u.keyless), 3);
+    /* -1 and an out-of-range answer fail the record, nothing else */
+    const char *bad[] = {"kx", "ky"};
+    for (int i = 0; i < 2; i++) {
+        krafka_msg_t m = {.topic = topic,
+                          .partition = KRAFKA_PARTITION_ANY,
+                          .key = bad[i],
+                          .key_len = 2,
+                          .value = "v",
+                          .value_len = 1};
+        ck_assert_int_eq(krafka_producer_send_sync(p, &m, 20000, NULL),
+                         KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION);
+    }
+    ck_assert_int_ge(atomic_load(&u.calls), 35);
+    krafka_producer_destroy(p);
+    drop_topic(topic);
+}
+END_TEST
+
 /* ---- idempotence: a fenced producer epoch ---------------------------- */
 
 /* Appends one record "intruder" to @topic [0] as producer @pid at @epoch,
@@ -1017,6 +1095,7 @@ int main(void)
     ADD(api, purging_the_queue_reports_each_record_as_purged);
     ADD(api, interceptors_add_a_header_on_send_and_see_every_ack);
     ADD(api, idempotent_producer_recovers_from_a_fenced_epoch_without_loss);
+    ADD(api, user_partitioner_callback_places_every_record);
     suite_add_tcase(s, api);
     TCase *errs = tcase_create("errors");
     tcase_set_timeout(errs, 90);
