@@ -71,6 +71,12 @@ typedef struct krafka_new_topic {
     size_t config_cnt;           /* number of name/value pairs */
 } krafka_new_topic_t;
 
+/** A topic to give more partitions. */
+typedef struct krafka_new_partitions {
+    const char *topic;
+    int32_t total_count; /* the partition count wanted, above the current */
+} krafka_new_partitions_t;
+
 /** The outcome for one topic of a create or delete call. */
 typedef struct krafka_topic_result {
     krafka_err_t err;   /* NONE, TOPIC_ALREADY_EXISTS, ... */
@@ -121,6 +127,16 @@ KRAFKA_API krafka_err_t krafka_admin_create_topics(
 KRAFKA_API krafka_err_t krafka_admin_delete_topics(
     krafka_admin_t *a, const char *const *topics, size_t cnt, int timeout_ms,
     krafka_topic_result_t *results, char *errstr, size_t errstr_size);
+
+/** Raises the partition count of @cnt topics (CreatePartitions; Kafka
+ *  cannot lower it), the broker placing the new partitions, and waits at
+ *  most @timeout_ms for the answer; results as krafka_admin_create_topics()
+ *  gives them (INVALID_PARTITIONS for a count not above the current one).
+ *  Thread-safety: any thread. */
+KRAFKA_API krafka_err_t krafka_admin_create_partitions(
+    krafka_admin_t *a, const krafka_new_partitions_t *topics, size_t cnt,
+    int timeout_ms, krafka_topic_result_t *results, char *errstr,
+    size_t errstr_size);
 
 #ifdef __cplusplus
 }

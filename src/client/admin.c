@@ -1,5 +1,6 @@
 /*
- * The admin handle: metadata, CreateTopics and DeleteTopics as blocking
+ * The admin handle: metadata, CreateTopics, DeleteTopics and
+ * CreatePartitions as blocking
  * calls with a timeout, on top of the shared client.
  */
 #include <stdio.h>
@@ -245,6 +246,7 @@ struct topics_call {
     union {
         struct kr_CreateTopicsRequest create;
         struct kr_DeleteTopicsRequest del;
+        struct kr_CreatePartitionsRequest parts;
     } msg;
     void *items;                    /* owned: request array */
     void *configs;                  /* owned: config array */
@@ -308,6 +310,22 @@ static krafka_err_t delete_on_resp(struct kr_call *call, struct kr_client *c,
         if (r)
             result_set(r, res->Responses[i].ErrorCode,
                        res->Responses[i].ErrorMessage);
+    }
+    return KRAFKA_ERR_NONE;
+}
+
+static krafka_err_t parts_on_resp(struct kr_call *call, struct kr_client *c,
+                                  const void *resp, int16_t v)
+{
+    (void)c;
+    (void)v;
+    struct topics_call *tc = (struct topics_call *)call;
+    const struct kr_CreatePartitionsResponse *res = resp;
+    for (int32_t i = 0; i < res->ResultsCnt; i++) {
+        krafka_topic_result_t *r = result_for(tc, res->Results[i].Name);
+        if (r)
+            result_set(r, res->Results[i].ErrorCode,
+                       res->Results[i].ErrorMessage);
     }
     return KRAFKA_ERR_NONE;
 }
@@ -490,5 +508,50 @@ krafka_err_t krafka_admin_delete_topics(krafka_admin_t *a,
     tc->call.on_resp = delete_on_resp;
     tc->call.req.api = &kr_api_DeleteTopics;
     tc->call.req.msg = &tc->msg.del;
+    return topics_run(a, tc, timeout_ms, results, errstr, errstr_size);
+}
+
+krafka_err_t krafka_admin_create_partitions(
+    krafka_admin_t *a, const krafka_new_partitions_t *topics, size_t cnt,
+    int timeout_ms, krafka_topic_result_t *results, char *errstr,
+    size_t errstr_size)
+{
+    if (!a || !topics || cnt == 0 || cnt > 10000) {
+        set_errstr(errstr, errstr_size, "1..10000 topics are required");
+        return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    }
+    for (size_t i = 0; i < cnt; i++)
+        if (!topics[i].topic || !topics[i].topic[0] ||
+            topics[i].total_count < 1) {
+            set_errstr(errstr, errstr_size,
+                       "each topic needs a name and a count of at least 1");
+            return KRAFKA_ERR_LOCAL_INVALID_ARG;
+        }
+    struct topics_call *tc = topics_call_new(cnt);
+    if (!tc)
+        return KRAFKA_ERR_LOCAL_NOMEM;
+    struct kr_CreatePartitionsTopic *t = calloc(cnt, sizeof *t);
+    tc->items = t;
+    if (!t) {
+        topics_call_abort(tc);
+        return KRAFKA_ERR_LOCAL_NOMEM;
+    }
+    for (size_t i = 0; i < cnt; i++) {
+        tc->names[i] = dup_str(tc, topics[i].topic);
+        if (!tc->names[i]) {
+            topics_call_abort(tc);
+            return KRAFKA_ERR_LOCAL_NOMEM;
+        }
+        t[i] = (struct kr_CreatePartitionsTopic){
+            .Name = kr_str_c(tc->names[i]),
+            .Count = topics[i].total_count,
+            .AssignmentsCnt = -1};
+    }
+    tc->msg.parts = (struct kr_CreatePartitionsRequest){
+        .TopicsCnt = (int32_t)cnt, .Topics = t,
+        .TimeoutMs = timeout_ms < 0 ? 60000 : timeout_ms};
+    tc->call.on_resp = parts_on_resp;
+    tc->call.req.api = &kr_api_CreatePartitions;
+    tc->call.req.msg = &tc->msg.parts;
     return topics_run(a, tc, timeout_ms, results, errstr, errstr_size);
 }

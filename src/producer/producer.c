@@ -82,18 +82,30 @@ int krafka_producer_outq_len(krafka_producer_t *p)
 
 /* ---- topics ---- */
 
-/* Creates the partitions once their count is known. Thread: any. */
+/* Creates the partitions once their count is known, and the new ones
+ * when the topic grows (a count never shrinks: Kafka cannot). Partitions
+ * up to the old count stay where they are. Thread: any. */
 static void topic_set_parts(struct kr_ptopic *t, int32_t n)
 {
     pthread_mutex_lock(&t->lock);
-    if (atomic_load(&t->partition_cnt) < 0 && n > 0) {
-        struct kr_ppart *parts = calloc((size_t)n, sizeof *parts);
-        if (parts) {
-            for (int32_t i = 0; i < n; i++)
-                kr_ppart_init(&parts[i], t, i);
-            t->parts = parts;
-            atomic_store(&t->partition_cnt, n);
-            atomic_store(&t->direct, t->pending == NULL);
+    int32_t had = atomic_load(&t->partition_cnt), have = had < 0 ? 0 : had;
+    if (n > have) {
+        int32_t made = have;
+        for (int k = 0; k < KR_PCHUNKS && made < n; k++) {
+            int32_t first = KR_PCHUNK0 * ((1 << k) - 1),
+                    size = KR_PCHUNK0 << k;
+            if (made >= first + size)
+                continue;
+            if (!t->chunks[k] &&
+                !(t->chunks[k] = calloc((size_t)size, sizeof(struct kr_ppart))))
+                break;
+            for (; made < n && made < first + size; made++)
+                kr_ppart_init(&t->chunks[k][made - first], t, made);
+        }
+        if (made > have) {
+            atomic_store(&t->partition_cnt, made);
+            if (had < 0)
+                atomic_store(&t->direct, t->pending == NULL);
         }
     }
     pthread_mutex_unlock(&t->lock);
@@ -171,8 +183,9 @@ static void topic_free(struct kr_ptopic *t)
 {
     int n = atomic_load(&t->partition_cnt);
     for (int i = 0; i < n; i++)
-        kr_ppart_destroy(&t->parts[i]);
-    free(t->parts);
+        kr_ppart_destroy(kr_ptopic_part(t, i));
+    for (int k = 0; k < KR_PCHUNKS; k++)
+        free(t->chunks[k]);
     pthread_mutex_destroy(&t->lock);
     free(t->name);
     free(t);
@@ -207,7 +220,8 @@ static krafka_err_t place(struct krafka_producer *p, struct kr_ptopic *t,
         return KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION;
     }
     bool ready = false;
-    krafka_err_t err = kr_accum_append(p, &t->parts[part], &r->m, r->key,
+    krafka_err_t err = kr_accum_append(p, kr_ptopic_part(t, part), &r->m,
+                                       r->key,
                                        r->key_len, r->value, r->value_len,
                                        r->hdrs, r->hdr_cnt, &ready);
     if (err == KRAFKA_ERR_NONE && ready)
@@ -347,12 +361,11 @@ static int64_t expire_parked(struct krafka_producer *p, struct kr_ptopic *t)
 
 int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t)
 {
-    if (atomic_load(&t->partition_cnt) < 0) {
-        int32_t n = kr_md_partition_cnt(p->c, t->name);
-        if (n <= 0)
-            return expire_parked(p, t);
-        topic_set_parts(t, n);
-    }
+    int32_t n = kr_md_partition_cnt(p->c, t->name);
+    if (atomic_load(&t->partition_cnt) < 0 && n <= 0)
+        return expire_parked(p, t);
+    if (n > atomic_load(&t->partition_cnt))
+        topic_set_parts(t, n); /* known now, or grown */
     /* Records parked while these are placed queue behind them; send()
      * places records itself only once the queue is found empty. */
     for (;;) {

@@ -100,11 +100,18 @@ struct kr_pending {
     _Alignas(max_align_t) uint8_t data[];
 };
 
+#define KR_PCHUNK0 16
+#define KR_PCHUNKS 24 /* room for 16 * (2^24 - 1) partitions */
+
 struct kr_ptopic {
     struct krafka_producer *p;   /* borrowed: the owner */
     char *name;                  /* owned */
     atomic_int partition_cnt;    /* -1 until the metadata is known */
-    struct kr_ppart *parts;      /* owned array, set once */
+    /* The partitions, in chunks that never move (a topic can grow while
+     * other threads use its partitions): chunk k holds KR_PCHUNK0 << k
+     * partitions, allocated when partition_cnt first reaches it; see
+     * kr_ptopic_part(). Written under lock before partition_cnt grows. */
+    struct kr_ppart *chunks[KR_PCHUNKS];
     pthread_mutex_t lock;        /* guards pending */
     struct kr_pending *pending, *pending_tail;
     /* Set (under lock) once the partitions are known and nothing is
@@ -114,6 +121,14 @@ struct kr_ptopic {
     int64_t first_seen_us;
     struct kr_sticky sticky;     /* keyless records' partition (KIP-480) */
 };
+
+/* Partition @i (< the partition_cnt the caller loaded) of @t. */
+static inline struct kr_ppart *kr_ptopic_part(struct kr_ptopic *t, int32_t i)
+{
+    uint32_t q = (uint32_t)i / KR_PCHUNK0 + 1;
+    int k = 31 - __builtin_clz(q);
+    return &t->chunks[k][(uint32_t)i - KR_PCHUNK0 * ((1u << k) - 1)];
+}
 
 /* One report batch: the outcome of a whole RecordBatch (or one record). */
 struct kr_dr {

@@ -146,7 +146,7 @@ static void reset_pid(struct krafka_producer *p, const char *why)
         struct kr_ptopic *t = p->topics[i];
         int n = atomic_load(&t->partition_cnt);
         for (int j = 0; j < n; j++) {
-            struct kr_ppart *pp = &t->parts[j];
+            struct kr_ppart *pp = kr_ptopic_part(t, j);
             pp->next_seq = 0;
             pp->acked = false;
             pthread_mutex_lock(&pp->lock);
@@ -641,7 +641,7 @@ static void topic_pass(struct krafka_producer *p, struct kr_ptopic *t,
         return;
     }
     for (int i = 0; i < n; i++) {
-        struct kr_pbatch *b = part_pass(p, &t->parts[i], ps, expired);
+        struct kr_pbatch *b = part_pass(p, kr_ptopic_part(t, i), ps, expired);
         if (b)
             route_batch(p, ps, b, expired);
     }
@@ -790,7 +790,7 @@ void kr_sender_fail_queued(struct krafka_producer *p, krafka_err_t err,
         struct kr_ptopic *t = p->topics[i];
         int n = atomic_load(&t->partition_cnt);
         for (int j = 0; j < n; j++)
-            purge_part(p, &t->parts[j], err, errstr);
+            purge_part(p, kr_ptopic_part(t, j), err, errstr);
     }
     pthread_rwlock_unlock(&p->topics_lock);
 }

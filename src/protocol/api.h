@@ -36,6 +36,7 @@ enum kr_api_key {
     KR_API_InitProducerId = 22,
     KR_API_OffsetForLeaderEpoch = 23,
     KR_API_SaslAuthenticate = 36,
+    KR_API_CreatePartitions = 37,
 };
 
 typedef void (*kr_msg_io_fn)(struct kr_io *io, void *msg);

@@ -3,6 +3,7 @@
 #define KR_PROTOCOL_APIS_H
 
 #include "protocol/api_apiversions.h"
+#include "protocol/api_createpartitions.h"
 #include "protocol/api_createtopics.h"
 #include "protocol/api_deletetopics.h"
 #include "protocol/api_describegroups.h"

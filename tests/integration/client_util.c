@@ -223,3 +223,22 @@ void kc_harness(const char *args)
              args);
     ck_assert_msg(system(cmd) == 0, "harness %s failed", args);
 }
+
+void kc_grow_topic(const char *bootstrap, const char *topic, int32_t parts)
+{
+    krafka_admin_t *a = admin_on(bootstrap);
+    char errstr[512];
+    krafka_topic_result_t res;
+    krafka_new_partitions_t np = {.topic = topic, .total_count = parts};
+    krafka_err_t err = krafka_admin_create_partitions(a, &np, 1, 30000, &res,
+                                                      errstr, sizeof errstr);
+    ck_assert_msg(err == KRAFKA_ERR_NONE, "create_partitions: %s", errstr);
+    ck_assert_msg(res.err == KRAFKA_ERR_NONE, "grow %s to %d: %s", topic,
+                  (int)parts, res.errstr);
+    int64_t until = kc_now_ms() + 30000;
+    while (!all_leaders(a, topic, parts)) {
+        ck_assert_msg(kc_now_ms() < until, "no leaders for %s", topic);
+        usleep(100 * 1000);
+    }
+    krafka_admin_destroy(a);
+}

@@ -56,6 +56,10 @@ void kc_new_topic(const char *bootstrap, char *topic, size_t n,
                   const char *prefix, int32_t parts, int16_t rf);
 void kc_drop_topic(const char *bootstrap, const char *topic);
 
+/* Raises @topic's partition count to @parts (CreatePartitions) and waits
+ * (up to 30 s) until every partition has a leader. */
+void kc_grow_topic(const char *bootstrap, const char *topic, int32_t parts);
+
 /* Resumes every paused node of the cluster and restarts every dead one, so
  * that a test that failed half-way leaves a whole cluster to the next. */
 void kc_heal_cluster(void);

@@ -878,6 +878,59 @@ END_TEST
             tcase_add_loop_test(tc, fn, from, to);                             \
     } while (0)
 
+/* ---- a topic that grows -------------------------------------------- */
+
+/* Partitions added while the producer runs are found by the periodic
+ * metadata refresh: records for them are accepted, and keys spread over
+ * the new count exactly as the Java client's murmur2 does. */
+START_TEST(partitions_added_while_producing_are_used)
+{
+    char topic[128];
+    new_topic(topic, sizeof topic, "p-grow", 2);
+    krafka_producer_t *p = pu_producer(
+        kc_conf(boot(), "topic.metadata.refresh.interval.ms", "1000",
+                "partitioner", "murmur2", NULL));
+    krafka_msg_t m = {.topic = topic, .partition = 3, .value = "v",
+                      .value_len = 1};
+    ck_assert_int_eq(krafka_producer_send_sync(p, &m, 20000, NULL),
+                     KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION);
+    kc_grow_topic(boot(), topic, 4);
+    int64_t t0 = kc_now_ms(), until = t0 + 20000;
+    krafka_err_t err;
+    while ((err = krafka_producer_send_sync(p, &m, 20000, NULL)) ==
+               KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION &&
+           kc_now_ms() < until)
+        usleep(100 * 1000);
+    ck_assert_msg(err == KRAFKA_ERR_NONE, "partition 3: %s",
+                  krafka_err2name(err));
+    fprintf(stderr, "grown topic used after %lld ms\n",
+            (long long)(kc_now_ms() - t0));
+    int on[4] = {0};
+    for (int i = 0; i < 400; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "key-%d", i);
+        krafka_msg_t km = {.topic = topic,
+                           .partition = KRAFKA_PARTITION_ANY,
+                           .key = key,
+                           .key_len = strlen(key),
+                           .value = "v",
+                           .value_len = 1};
+        krafka_delivery_t r;
+        ck_assert_int_eq(krafka_producer_send_sync(p, &km, 20000, &r),
+                         KRAFKA_ERR_NONE);
+        int32_t want = -1;
+        ck_assert_int_eq(krafka_partition_for_key("murmur2", key, strlen(key),
+                                                  4, &want),
+                         KRAFKA_ERR_NONE);
+        ck_assert_int_eq(r.partition, want);
+        on[r.partition]++;
+    }
+    ck_assert(on[2] > 0 && on[3] > 0);
+    krafka_producer_destroy(p);
+    drop_topic(topic);
+}
+END_TEST
+
 /* ---- an application partitioner ------------------------------------ */
 
 struct upart {
@@ -1096,6 +1149,7 @@ int main(void)
     ADD(api, interceptors_add_a_header_on_send_and_see_every_ack);
     ADD(api, idempotent_producer_recovers_from_a_fenced_epoch_without_loss);
     ADD(api, user_partitioner_callback_places_every_record);
+    ADD(api, partitions_added_while_producing_are_used);
     suite_add_tcase(s, api);
     TCase *errs = tcase_create("errors");
     tcase_set_timeout(errs, 90);

@@ -12,6 +12,7 @@ static const struct kr_sample samples[] = {
     ENTRY(ListGroups),      ENTRY(SaslHandshake),  ENTRY(ApiVersions),
     ENTRY(CreateTopics),    ENTRY(DeleteTopics),   ENTRY(InitProducerId),
     ENTRY(OffsetForLeaderEpoch), ENTRY(SaslAuthenticate),
+    ENTRY(CreatePartitions),
 };
 
 const struct kr_sample *kr_sample_find(int16_t key)

@@ -52,5 +52,6 @@ KR_SAMPLE_FNS(DeleteTopics);
 KR_SAMPLE_FNS(InitProducerId);
 KR_SAMPLE_FNS(OffsetForLeaderEpoch);
 KR_SAMPLE_FNS(SaslAuthenticate);
+KR_SAMPLE_FNS(CreatePartitions);
 
 #endif
