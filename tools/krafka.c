@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "krafka.h"
@@ -607,8 +608,11 @@ static void parse_args(int argc, char **argv)
         }
         cf.fmt.json = cf.json;
         cf.fmt.null_str = cf.null_str;
-        if (fmt_parse(&cf.fmt, f, err, sizeof err))
-            fatal(KRAFKA_ERR_NONE, "%s", err[0] ? err : "out of memory");
+        err[0] = '\0';
+        if (fmt_parse(&cf.fmt, f, err, sizeof err)) {
+            cli_error("%s", err[0] ? err : "out of memory");
+            exit(err[0] ? CLI_EXIT_USAGE : CLI_EXIT_FAIL);
+        }
         free(tmp);
     } else if (cf.mode == 'P' && cf.delim_len == 0) {
         fatal(KRAFKA_ERR_NONE,
@@ -641,16 +645,35 @@ static void broker_name(const krafka_metadata_t *md, int32_t id, char *out,
 
 /* Metadata of @topic (must exist, with partitions) or a fatal error in
  * kcat's words. */
-static krafka_metadata_t *topic_metadata(krafka_admin_t *a, const char *topic)
+static krafka_metadata_t *topic_metadata(krafka_admin_t *a, const char *topic,
+                                         bool wait_create)
 {
     char errstr[512];
     krafka_metadata_t *md;
-    krafka_err_t err =
-        krafka_admin_metadata(a, topic, cf.md_timeout_ms, &md, errstr,
-                              sizeof errstr);
-    if (err)
-        fatal(err, "Failed to query metadata for topic %s: %s", topic,
-              errstr[0] ? errstr : cli_err2str(err));
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        krafka_err_t err =
+            krafka_admin_metadata(a, topic, cf.md_timeout_ms, &md, errstr,
+                                  sizeof errstr);
+        if (err)
+            fatal(err, "Failed to query metadata for topic %s: %s", topic,
+                  errstr[0] ? errstr : cli_err2str(err));
+        /* A topic the broker creates on demand answers UNKNOWN_TOPIC or
+         * LEADER_NOT_AVAILABLE until it is ready. */
+        krafka_err_t terr = md->topic_cnt ? md->topics[0].err
+                                          : KRAFKA_ERR_NONE;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - t0.tv_sec) * 1000 +
+                  (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (!wait_create || ms >= cf.md_timeout_ms || !cli_run ||
+            (terr != KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION &&
+             terr != KRAFKA_ERR_LEADER_NOT_AVAILABLE))
+            break;
+        krafka_metadata_destroy(md);
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
     if (md->topic_cnt == 0)
         fatal(KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION,
               "No such topic in cluster: %s", topic);
@@ -672,6 +695,22 @@ static int32_t leader_of(const krafka_metadata_t *md, int32_t partition)
 }
 
 /* ---- -L ---- */
+
+static int mdpart_cmp(const void *x, const void *y)
+{
+    const krafka_metadata_partition_t *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* librdkafka lists a topic's partitions by id; brokers need not. */
+static void sort_partitions(krafka_metadata_t *md)
+{
+    for (int i = 0; i < md->topic_cnt; i++)
+        if (md->topics[i].partition_cnt > 1)
+            qsort((krafka_metadata_partition_t *)md->topics[i].partitions,
+                  (size_t)md->topics[i].partition_cnt,
+                  sizeof *md->topics[i].partitions, mdpart_cmp);
+}
 
 static void metadata_print(const krafka_metadata_t *md)
 {
@@ -817,6 +856,7 @@ static int run_list(void)
                   ? " (Are the brokers reachable? Also try increasing the "
                     "metadata timeout with -m <timeout>?)"
                   : "");
+    sort_partitions(md);
     if (cf.json)
         metadata_print_json(md);
     else
@@ -852,9 +892,13 @@ static void consumer_free(krafka_consumer_t *k)
 
 static int run_query(void)
 {
-    /* The leaders must be known: check every topic first, so that a
-     * missing topic or an unreachable cluster says so. */
+    /* Check every topic first, so that an unreachable cluster says so
+     * and a partition the topic lacks gets its own error (as in kcat). */
     krafka_admin_t *a = admin_new();
+    krafka_tp_list_t *l = krafka_tp_list_new(cf.q_cnt);
+    krafka_tp_list_t *bad = krafka_tp_list_new(cf.q_cnt);
+    if (!l || !bad)
+        fatal(KRAFKA_ERR_LOCAL_NOMEM, "out of memory");
     for (size_t i = 0; i < cf.q_cnt; i++) {
         char errstr[512];
         krafka_metadata_t *md;
@@ -864,24 +908,38 @@ static int run_query(void)
         if (err)
             fatal(err, "offsets_for_times failed: %s",
                   errstr[0] ? errstr : cli_err2str(err));
+        krafka_err_t perr = md->topic_cnt && md->topics[0].err
+                                ? md->topics[0].err
+                                : KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION;
+        for (int j = 0; md->topic_cnt && !md->topics[0].err &&
+                        j < md->topics[0].partition_cnt;
+             j++)
+            if (md->topics[0].partitions[j].id == cf.q_part[i])
+                perr = KRAFKA_ERR_NONE;
         krafka_metadata_destroy(md);
-    }
-    krafka_admin_destroy(a);
-    krafka_consumer_t *k = consumer_new(cf.conf);
-    krafka_tp_list_t *l = krafka_tp_list_new(cf.q_cnt);
-    if (!l)
-        fatal(KRAFKA_ERR_LOCAL_NOMEM, "out of memory");
-    for (size_t i = 0; i < cf.q_cnt; i++) {
         krafka_topic_partition_t *e =
-            krafka_tp_list_add(l, cf.q_topic[i], cf.q_part[i]);
+            krafka_tp_list_add(perr ? bad : l, cf.q_topic[i], cf.q_part[i]);
         if (!e)
             fatal(KRAFKA_ERR_LOCAL_NOMEM, "out of memory");
         e->offset = cf.q_ts[i];
+        e->err = perr;
     }
+    krafka_admin_destroy(a);
+    krafka_consumer_t *k = consumer_new(cf.conf);
     /* librdkafka gives offsets_for_times 10 s in kcat's -Q. */
-    krafka_err_t err = krafka_consumer_offsets_for_times(k, l, 10000);
+    krafka_err_t err =
+        l->cnt ? krafka_consumer_offsets_for_times(k, l, 10000) : 0;
     if (err)
         fatal(err, "offsets_for_times failed: %s", cli_err2str(err));
+    for (size_t i = 0; i < bad->cnt; i++) {
+        krafka_topic_partition_t *e =
+            krafka_tp_list_add(l, bad->elems[i].topic, bad->elems[i].partition);
+        if (!e)
+            fatal(KRAFKA_ERR_LOCAL_NOMEM, "out of memory");
+        e->offset = bad->elems[i].offset;
+        e->err = bad->elems[i].err;
+    }
+    krafka_tp_list_destroy(bad);
     qsort(l->elems, l->cnt, sizeof *l->elems, tp_cmp);
     if (cf.json) {
         struct jbuf b = {0};
@@ -1089,7 +1147,7 @@ static int64_t tail_offset(krafka_consumer_t *k, int32_t partition)
 static int run_consume(void)
 {
     krafka_admin_t *a = admin_new();
-    cs.md = topic_metadata(a, cf.topic);
+    cs.md = topic_metadata(a, cf.topic, false);
     krafka_admin_destroy(a);
     const krafka_metadata_topic_t *t = &cs.md->topics[0];
     cs.ps = calloc((size_t)t->partition_cnt, sizeof *cs.ps);
@@ -1434,7 +1492,7 @@ static int run_produce(char **files, int file_cnt)
     krafka_conf_destroy(mdconf);
     if (err)
         fatal(err, "Failed to create producer: %s", errstr);
-    krafka_metadata_t *md = topic_metadata(a, cf.topic);
+    krafka_metadata_t *md = topic_metadata(a, cf.topic, true);
     if (cf.partition != KRAFKA_PARTITION_ANY &&
         cf.partition >= md->topics[0].partition_cnt)
         fatal(KRAFKA_ERR_LOCAL_UNKNOWN_PARTITION,

@@ -327,6 +327,12 @@ static void topic_id_str(const uint8_t id[16], char out[40])
     out[o] = '\0';
 }
 
+static int part_cmp(const void *x, const void *y)
+{
+    const krafka_metadata_partition_t *a = x, *b = y;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
 static int topics_describe(krafka_admin_t *a, struct aopts *o)
 {
     if (!o->name_cnt)
@@ -347,6 +353,9 @@ static int topics_describe(krafka_admin_t *a, struct aopts *o)
         }
         const krafka_metadata_topic_t *t =
             md->topic_cnt ? &md->topics[0] : NULL;
+        if (t && t->partition_cnt > 1)
+            qsort((krafka_metadata_partition_t *)t->partitions,
+                  (size_t)t->partition_cnt, sizeof *t->partitions, part_cmp);
         krafka_err_t terr =
             !t ? KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION : t->err;
         int rf = t && t->partition_cnt ? t->partitions[0].replica_cnt : 0;
