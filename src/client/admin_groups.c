@@ -196,7 +196,7 @@ struct group_list_impl {
     krafka_group_list_t pub; /* first: what the user holds */
     struct arenas arenas;
     krafka_group_listing_t *all; /* owned */
-    char first_errstr[512];
+    char first_errstr[560];
 };
 
 void krafka_group_list_destroy(krafka_group_list_t *l)
