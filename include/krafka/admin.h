@@ -1,7 +1,7 @@
 /*
- * Admin handle: cluster metadata, topic creation and deletion. Each call
- * blocks the calling thread for at most its timeout while the handle's I/O
- * thread talks to the brokers.
+ * Admin handle: cluster metadata, topic creation and deletion, consumer
+ * groups. Each call blocks the calling thread for at most its timeout
+ * while the handle's I/O thread talks to the brokers.
  */
 #ifndef KRAFKA_ADMIN_H
 #define KRAFKA_ADMIN_H
@@ -137,6 +137,113 @@ KRAFKA_API krafka_err_t krafka_admin_create_partitions(
     krafka_admin_t *a, const krafka_new_partitions_t *topics, size_t cnt,
     int timeout_ms, krafka_topic_result_t *results, char *errstr,
     size_t errstr_size);
+
+
+/* ---- consumer groups ---- */
+
+/** One group, as krafka_admin_list_groups() finds it. */
+typedef struct krafka_group_listing {
+    const char *group_id;
+    const char *protocol_type;  /* "consumer", "connect", "" */
+    const char *state;          /* "Stable", "Empty", ...; "" when the
+                                 * broker does not say (ListGroups < v4) */
+    const char *type;           /* "classic", "consumer"; "" when the broker
+                                 * does not say (ListGroups < v5) */
+    int32_t coordinator_id;     /* the broker that listed it */
+} krafka_group_listing_t;
+
+/** The groups of the cluster. Everything it points to belongs to it and is
+ *  freed by krafka_group_list_destroy(). */
+typedef struct krafka_group_list {
+    size_t group_cnt;
+    const krafka_group_listing_t *groups; /* sorted by group_id */
+    size_t failed_broker_cnt;  /* brokers that did not answer */
+    krafka_err_t first_err;    /* the first of their errors, or NONE */
+    const char *first_errstr;  /* "" when none */
+} krafka_group_list_t;
+
+/** A topic-partition assigned to a member. */
+typedef struct krafka_group_tp {
+    const char *topic;
+    int32_t partition;
+} krafka_group_tp_t;
+
+/** One member of a group. */
+typedef struct krafka_group_member {
+    const char *member_id;
+    const char *group_instance_id; /* NULL: a dynamic member */
+    const char *client_id;
+    const char *client_host;
+    size_t assignment_cnt;   /* decoded for protocol type "consumer" */
+    const krafka_group_tp_t *assignment;
+} krafka_group_member_t;
+
+/** A committed offset of a group, with the partition's end and the lag. */
+typedef struct krafka_group_offset {
+    const char *topic;
+    int32_t partition;
+    int64_t committed;     /* the next record the group will read */
+    int32_t leader_epoch;  /* of the commit; -1: unknown */
+    const char *metadata;  /* commit metadata; NULL: none */
+    int64_t log_end;       /* high watermark; -1 when it could not be read */
+    int64_t lag;           /* log_end - committed (>= 0); -1: unknown */
+    krafka_err_t err;      /* per-partition error (OffsetFetch/ListOffsets) */
+} krafka_group_offset_t;
+
+/** One described group. */
+typedef struct krafka_group_description {
+    const char *group_id;
+    krafka_err_t err;         /* e.g. GROUP_AUTHORIZATION_FAILED,
+                               * COORDINATOR_NOT_AVAILABLE; NONE */
+    const char *errstr;       /* "" when err is NONE */
+    const char *state;        /* "Stable", "Empty", "Dead", ... */
+    const char *protocol_type;/* "consumer", "" for an empty group */
+    const char *protocol;     /* the assignor ("range", ...), or "" */
+    int32_t coordinator_id;   /* -1 when not found */
+    size_t member_cnt;
+    const krafka_group_member_t *members;
+    size_t offset_cnt;        /* committed offsets, by topic and partition */
+    const krafka_group_offset_t *offsets;
+} krafka_group_description_t;
+
+/** The result of krafka_admin_describe_groups(); freed by
+ *  krafka_group_descriptions_destroy(). */
+typedef struct krafka_group_descriptions {
+    size_t group_cnt;
+    const krafka_group_description_t *groups; /* in the order asked */
+} krafka_group_descriptions_t;
+
+/** Lists the consumer groups of every broker (ListGroups to each broker of
+ *  the cluster's metadata), waiting at most @timeout_ms overall. Returns
+ *  KRAFKA_ERR_NONE and sets *@out (free with krafka_group_list_destroy())
+ *  when at least the metadata came and every broker was asked; brokers
+ *  that failed are counted in failed_broker_cnt. Otherwise
+ *  LOCAL_TIMED_OUT, an authentication or TLS error, ... with a message in
+ *  @errstr. Thread-safety: any thread. */
+KRAFKA_API krafka_err_t krafka_admin_list_groups(krafka_admin_t *a,
+                                                 int timeout_ms,
+                                                 krafka_group_list_t **out,
+                                                 char *errstr,
+                                                 size_t errstr_size);
+
+/** Frees a group list. NULL is a no-op. Thread-safety: any thread. */
+KRAFKA_API void krafka_group_list_destroy(krafka_group_list_t *l);
+
+/** Describes @cnt groups: for each, its coordinator (FindCoordinator),
+ *  state, members and their assignments (DescribeGroups), the committed
+ *  offsets (OffsetFetch) and each partition's high watermark and lag
+ *  (ListOffsets to the leaders), waiting at most @timeout_ms overall.
+ *  Returns KRAFKA_ERR_NONE and sets *@out (free with
+ *  krafka_group_descriptions_destroy()); a group that could not be
+ *  described has its own err. LOCAL_INVALID_ARG for bad arguments.
+ *  Thread-safety: any thread. */
+KRAFKA_API krafka_err_t krafka_admin_describe_groups(
+    krafka_admin_t *a, const char *const *groups, size_t cnt, int timeout_ms,
+    krafka_group_descriptions_t **out, char *errstr, size_t errstr_size);
+
+/** Frees a describe result. NULL is a no-op. Thread-safety: any thread. */
+KRAFKA_API void
+krafka_group_descriptions_destroy(krafka_group_descriptions_t *d);
 
 #ifdef __cplusplus
 }

@@ -160,6 +160,21 @@ static bool copy_brokers(struct kr_arena *a, krafka_metadata_t *md,
     return true;
 }
 
+/* The node id of the broker that answered: a bootstrap address is matched
+ * by host and port to the brokers of the answer; -1 when unknown. */
+static int32_t answering_broker(struct kr_client *c, int32_t id,
+                                const struct kr_MetadataResponse *res)
+{
+    if (id >= 0)
+        return id;
+    struct kr_broker *b = id < -1 ? kr_client_broker_find(c, id) : NULL;
+    for (int32_t i = 0; b && b->host && i < res->BrokersCnt; i++)
+        if (res->Brokers[i].Port == b->port &&
+            kr_str_eq(res->Brokers[i].Host, b->host))
+            return res->Brokers[i].NodeId;
+    return -1;
+}
+
 static krafka_err_t md_on_resp(struct kr_call *call, struct kr_client *c,
                                const void *resp, int16_t v)
 {
@@ -178,7 +193,7 @@ static krafka_err_t md_on_resp(struct kr_call *call, struct kr_client *c,
     kr_arena_init(&s->arena, KR_ARENA_MAX_DEFAULT);
     s->md.cluster_id = arena_str(&s->arena, res->ClusterId);
     s->md.controller_id = res->ControllerId;
-    s->md.orig_broker_id = call->req.broker_id;
+    s->md.orig_broker_id = answering_broker(c, call->req.answered ? call->req.answered_by : -1, res);
     if (!copy_brokers(&s->arena, &s->md, res) ||
         !copy_topics(&s->arena, &s->md, res)) {
         kr_arena_destroy(&s->arena);

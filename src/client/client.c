@@ -70,6 +70,10 @@ void kr_req_finish(struct kr_client *c, struct kr_req *r, krafka_err_t err,
         kr_reqq_remove(r->queue, r);
         r->queue = NULL;
     }
+    if (r->conn && r->conn->b) {
+        r->answered = true;
+        r->answered_by = r->conn->b->id;
+    }
     r->conn = NULL;
     if (err != KRAFKA_ERR_NONE && r->api)
         kr_dbg(&c->log, KR_DBG_PROTOCOL, "REQERR", "%s request failed: %s",

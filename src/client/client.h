@@ -103,6 +103,9 @@ struct kr_req {
     size_t off;             /* of the frame: frame.len + refs.bytes */
     int64_t sent_us;
     struct kr_rframe *frame_kept; /* see keep_frame */
+    bool answered;          /* answered_by is set (before done) */
+    int32_t answered_by;    /* the node id of the broker whose connection
+                             * carried it; < -1 for a bootstrap address */
 };
 
 void kr_reqq_push(struct kr_reqq *q, struct kr_req *r);

@@ -95,6 +95,10 @@ int16_t kr_conn_api_version(const struct kr_conn *conn,
 static void req_release(struct kr_req *r)
 {
     r->queue = NULL;
+    if (r->conn && r->conn->b) {
+        r->answered = true;
+        r->answered_by = r->conn->b->id;
+    }
     r->conn = NULL;
     kr_buf_free(&r->frame);
     kr_refs_free(&r->refs);

@@ -336,6 +336,109 @@ START_TEST(fetch_long_poll_does_not_delay_requests_to_the_same_broker)
 }
 END_TEST
 
+/* krafka_admin_list_groups / _describe_groups: a group with offsets
+ * committed by a consumer without joining (manual assignment) is listed,
+ * described as Empty with its committed offsets, high watermarks and lag;
+ * an unknown group is Dead; bad arguments are rejected. */
+START_TEST(groups_are_listed_and_described_with_offsets_and_lag)
+{
+    const char *boot = kc_env("KRAFKA_TEST_BOOTSTRAP");
+    char topic[128], group[160];
+    kc_new_topic(boot, topic, sizeof topic, "adm_groups", 2, 1);
+    snprintf(group, sizeof group, "%s_g", topic);
+    krafka_conf_t *conf = kc_conf(boot, "group.id", group, NULL);
+    char errstr[512];
+    krafka_producer_t *p;
+    ck_assert_int_eq(krafka_producer_new(&p, conf, errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    for (int i = 0; i < 5; i++) {
+        krafka_msg_t m = {.topic = topic, .partition = 0, .value = "v",
+                          .value_len = 1};
+        ck_assert_int_eq(krafka_producer_send_sync(p, &m, 10000, NULL),
+                         KRAFKA_ERR_NONE);
+    }
+    krafka_producer_destroy(p);
+    krafka_consumer_t *k;
+    ck_assert_int_eq(krafka_consumer_new(&k, conf, errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    krafka_tp_list_t *l = krafka_tp_list_new(2);
+    krafka_tp_list_add(l, topic, 0)->offset = 3;
+    krafka_tp_list_add(l, topic, 1)->offset = 0;
+    ck_assert_int_eq(krafka_consumer_assign(k, l), KRAFKA_ERR_NONE);
+    krafka_err_t cerr;
+    int64_t until = kc_now_ms() + 30000; /* the coordinator may still load */
+    while ((cerr = krafka_consumer_commit(k, l, false)) != KRAFKA_ERR_NONE &&
+           krafka_err_is_retriable(cerr) && kc_now_ms() < until)
+        usleep(200 * 1000);
+    ck_assert_int_eq(cerr, KRAFKA_ERR_NONE);
+    krafka_tp_list_destroy(l);
+    krafka_consumer_destroy(k);
+
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    krafka_group_list_t *gl = NULL;
+    ck_assert_int_eq(krafka_admin_list_groups(a, 10000, &gl, errstr,
+                                              sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_uint_eq(gl->failed_broker_cnt, 0);
+    bool found = false;
+    for (size_t i = 0; i < gl->group_cnt; i++) {
+        if (i)
+            ck_assert_int_le(strcmp(gl->groups[i - 1].group_id,
+                                    gl->groups[i].group_id), 0);
+        if (!strcmp(gl->groups[i].group_id, group)) {
+            found = true;
+            ck_assert_int_ge(gl->groups[i].coordinator_id, 0);
+        }
+    }
+    ck_assert(found);
+    krafka_group_list_destroy(gl);
+
+    char unknown[200];
+    snprintf(unknown, sizeof unknown, "%s_none", group);
+    const char *names[] = {group, unknown};
+    krafka_group_descriptions_t *ds = NULL;
+    ck_assert_int_eq(krafka_admin_describe_groups(a, names, 2, 10000, &ds,
+                                                  errstr, sizeof errstr),
+                     KRAFKA_ERR_NONE);
+    ck_assert_uint_eq(ds->group_cnt, 2);
+    const krafka_group_description_t *d = &ds->groups[0];
+    ck_assert_int_eq(d->err, KRAFKA_ERR_NONE);
+    ck_assert_str_eq(d->group_id, group);
+    ck_assert_str_eq(d->state, "Empty");
+    ck_assert_uint_eq(d->member_cnt, 0);
+    ck_assert_int_ge(d->coordinator_id, 0);
+    ck_assert_uint_eq(d->offset_cnt, 2);
+    ck_assert_str_eq(d->offsets[0].topic, topic);
+    ck_assert_int_eq(d->offsets[0].partition, 0);
+    ck_assert_int_eq(d->offsets[0].committed, 3);
+    ck_assert_int_eq(d->offsets[0].log_end, 5);
+    ck_assert_int_eq(d->offsets[0].lag, 2);
+    ck_assert_int_eq(d->offsets[1].partition, 1);
+    ck_assert_int_eq(d->offsets[1].committed, 0);
+    ck_assert_int_eq(d->offsets[1].log_end, 0);
+    ck_assert_int_eq(d->offsets[1].lag, 0);
+    ck_assert_int_eq(d->offsets[1].err, KRAFKA_ERR_NONE);
+    d = &ds->groups[1];
+    ck_assert_int_eq(d->err, KRAFKA_ERR_NONE);
+    ck_assert_str_eq(d->state, "Dead");
+    ck_assert_uint_eq(d->offset_cnt, 0);
+    krafka_group_descriptions_destroy(ds);
+
+    ds = (krafka_group_descriptions_t *)1;
+    ck_assert_int_eq(krafka_admin_describe_groups(a, names, 0, 1000, &ds,
+                                                  errstr, sizeof errstr),
+                     KRAFKA_ERR_LOCAL_INVALID_ARG);
+    ck_assert_ptr_null(ds);
+    const char *empty[] = {""};
+    ck_assert_int_eq(krafka_admin_describe_groups(a, empty, 1, 1000, &ds,
+                                                  errstr, sizeof errstr),
+                     KRAFKA_ERR_LOCAL_INVALID_ARG);
+    krafka_admin_destroy(a);
+    kc_drop_topic(boot, topic);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_metadata");
@@ -352,6 +455,7 @@ int main(void)
     tcase_add_test(tc, auto_created_topic_is_refreshed_until_it_has_leaders);
     tcase_add_test(tc,
                    fetch_long_poll_does_not_delay_requests_to_the_same_broker);
+    tcase_add_test(tc, groups_are_listed_and_described_with_offsets_and_lag);
     suite_add_tcase(s, tc);
     return kt_run_suite(s);
 }
