@@ -895,6 +895,44 @@ START_TEST(max_poll_interval_exceeded_leaves_the_group_and_polling_rejoins)
 }
 END_TEST
 
+/* ---- 5b. a subscribed topic grows ---- */
+
+/* The leader sees the partition count change on a metadata refresh and
+ * rebalances, so the new partitions get owners. */
+START_TEST(group_rebalances_when_a_subscribed_topic_grows)
+{
+    char topic[128], group[128];
+    new_topic(topic, sizeof topic, "cg-grow", 2);
+    kc_topic_name(group, sizeof group, "g-grow");
+    struct seen s;
+    seen_init(&s, 1);
+    struct member a, b;
+    member_start(&a,
+                 member_conf(group, "range",
+                             "topic.metadata.refresh.interval.ms", "1000",
+                             NULL, NULL),
+                 &s, topic);
+    member_start(&b,
+                 member_conf(group, "range",
+                             "topic.metadata.refresh.interval.ms", "1000",
+                             NULL, NULL),
+                 &s, topic);
+    struct member *both[2] = {&a, &b};
+    const int one_each[2] = {1, 1}, two_each[2] = {2, 2};
+    ck_assert_msg(wait_split(both, 2, 2, one_each, 30000) >= 0,
+                  "two members did not split 1/1");
+    kc_grow_topic(boot(), topic, 4);
+    int64_t took = wait_split(both, 2, 4, two_each, 30000);
+    ck_assert_msg(took >= 0, "the 4 partitions were not split 2/2");
+    fprintf(stderr, "grown topic: split 2/2 after %lld ms\n",
+            (long long)took);
+    member_stop(&b);
+    member_stop(&a);
+    seen_free(&s);
+    drop_topic(topic);
+}
+END_TEST
+
 /* ---- 6. regex subscription ---- */
 
 /* Polls @c until @want records arrived or @timeout_ms passed. */
@@ -1128,6 +1166,7 @@ int main(void)
     ADD(tc, static_member_restart_within_session_timeout_causes_no_rebalance);
     ADD(tc, cooperative_sticky_never_revokes_partitions_that_stay);
     ADD(tc, max_poll_interval_exceeded_leaves_the_group_and_polling_rejoins);
+    ADD(tc, group_rebalances_when_a_subscribed_topic_grows);
     ADD(tc, regex_subscription_follows_topics_created_later);
     ADD(tc, on_consume_interceptor_sees_every_record_with_its_queue_time);
     ADD(tc, commit_in_revoke_means_no_record_is_processed_twice);
