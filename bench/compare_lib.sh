@@ -15,6 +15,7 @@ PAIRS=5
 CPU=1
 ONLY=""
 QUICK=0
+SCALE=100
 OUT=""
 TABLE_ONLY=""
 STARTED_BROKER=0
@@ -40,6 +41,7 @@ cmp_parse_args() {
         --cpu) CPU=$2; shift 2 ;;
         --only) ONLY=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
+        --scale) SCALE=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         --table) TABLE_ONLY=$2; shift 2 ;;
         -h|--help) cmp_usage "$script" 0 ;;
@@ -90,8 +92,12 @@ port_busy() {
 cmp_start_mock() {
     local f
     f=$(mktemp)
-    taskset -c $((CPU == 0 ? 1 : 0)) "$RPERF" mock 1 "$@" \
-        > "$f" < /dev/null &
+    if [ "$CPU" = none ]; then
+        "$RPERF" mock 1 "$@" > "$f" < /dev/null &
+    else
+        taskset -c $((CPU == 0 ? 1 : 0)) "$RPERF" mock 1 "$@" \
+            > "$f" < /dev/null &
+    fi
     MOCK_PID=$!
     for _ in $(seq 50); do
         BOOTSTRAP=$(head -1 "$f")
@@ -159,6 +165,18 @@ cmp_alternate() {
             "$fn" krafka "$@"
         fi
     done
+}
+
+# cmp_pin COMMAND...: runs it on core $CPU (--cpu none: where the kernel
+# puts it)
+cmp_pin() {
+    if [ "$CPU" = none ]; then "$@"; else taskset -c "$CPU" "$@"; fi
+}
+
+# cmp_count N: N records scaled by --scale PERCENT (at least 1000)
+cmp_count() {
+    local n=$(($1 * SCALE / 100))
+    echo $((n < 1000 ? 1000 : n))
 }
 
 # cmp_bin CLIENT: its program

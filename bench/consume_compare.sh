@@ -6,8 +6,8 @@
 # librdkafka). See bench/README.md.
 #
 #   bench/consume_compare.sh [-b BOOTSTRAP | --mock] [--pairs N]
-#       [--build DIR] [--cpu N] [--only NAME[,NAME...]] [--quick]
-#       [--out FILE.jsonl] [--table FILE.jsonl]
+#       [--build DIR] [--cpu N|none] [--only NAME[,NAME...]] [--quick]
+#       [--scale PERCENT] [--out FILE.jsonl] [--table FILE.jsonl]
 #
 # Brokers as in produce_compare.sh (default: the harness's single 4.1.1
 # broker; -b any broker; --mock librdkafka's mock cluster). Topics on a
@@ -31,6 +31,7 @@ FILLED=()
 fills() {
     local n100=2000000 n1k=500000
     if [ "$QUICK" = 1 ]; then n100=400000 n1k=100000; fi
+    n100=$(cmp_count $n100) n1k=$(cmp_count $n1k)
     cat <<EOS
 100B|$n100|-s 100
 100B-lz4|$n100|-s 100 -X compression.type=lz4
@@ -96,7 +97,7 @@ run_one() {
         args+=("$a")
     done
     [ "$MOCK" = 1 ] && args+=(--offset 0)
-    line=$(taskset -c "$CPU" "$(cmp_bin "$client")" consume \
+    line=$(cmp_pin "$(cmp_bin "$client")" consume \
            -b "$BOOTSTRAP" -t "$(topic_of "$fill")" \
            -n $(($(fill_count "$fill") + 1)) -q "${args[@]}" \
            < /dev/null) || true

@@ -5,8 +5,8 @@
 # (krafka / librdkafka). See bench/README.md.
 #
 #   bench/produce_compare.sh [-b BOOTSTRAP | --mock] [--pairs N]
-#       [--build DIR] [--cpu N] [--only NAME[,NAME...]] [--quick]
-#       [--out FILE.jsonl] [--table FILE.jsonl]
+#       [--build DIR] [--cpu N|none] [--only NAME[,NAME...]] [--quick]
+#       [--scale PERCENT] [--out FILE.jsonl] [--table FILE.jsonl]
 #
 # Without -b and --mock it uses the harness's single 4.1.1 broker
 # (tests/kafka/harness), starting it if it is not running and stopping it
@@ -25,15 +25,18 @@ CMP_KIND=produce
 scenarios() {
     local n100=1000000 n1k=300000 nrate=250000
     if [ "$QUICK" = 1 ]; then n100=200000 n1k=60000 nrate=50000; fi
+    n100=$(cmp_count $n100) n1k=$(cmp_count $n1k) nrate=$(cmp_count $nrate)
     local base="-X acks=1 -X enable.idempotence=false"
     cat <<EOS
 100B|$n100|-s 100 -X linger.ms=5 $base
+100B-keyed|$n100|-s 100 -k -X linger.ms=5 $base
 1KiB|$n1k|-s 1024 -X linger.ms=5 $base
 100B-lz4|$n100|-s 100 -X linger.ms=5 -X compression.type=lz4 $base
 100B-zstd|$n100|-s 100 -X linger.ms=5 -X compression.type=zstd $base
 1KiB-lz4|$n1k|-s 1024 -X linger.ms=5 -X compression.type=lz4 $base
 1KiB-zstd|$n1k|-s 1024 -X linger.ms=5 -X compression.type=zstd $base
 rate50k|$nrate|-s 100 -X linger.ms=0 --rate 50000 $base
+rate50k-linger5|$nrate|-s 100 -X linger.ms=5 --rate 50000 $base
 rate50k-mif5|$nrate|-s 100 -X linger.ms=0 --rate 50000 -X max.in.flight=5 $base
 EOS
 }
@@ -44,7 +47,7 @@ run_one() {
     shift 3
     local line=""
     # shellcheck disable=SC2086
-    line=$(taskset -c "$CPU" "$(cmp_bin "$client")" produce \
+    line=$(cmp_pin "$(cmp_bin "$client")" produce \
            -b "$BOOTSTRAP" -t "perf-$name" -n "$count" $NOCREATE "$@" \
            < /dev/null) || true
     if [ -z "$line" ]; then
