@@ -40,6 +40,8 @@ static void admin_usage(FILE *out, const char *what)
 "                              [--config name=value].. [--if-not-exists]\n"
 "                              <topic>..\n"
 "       krafka topics delete   -b <brokers> <topic>..\n"
+"       krafka topics alter    -b <brokers> --partitions N <topic>..\n"
+"                              (raises the partition count to N)\n"
 "Options: -X prop=value, -F <config-file>, -m <seconds> (timeout,\n"
 "         default 30), -t <topic> (same as a topic argument), -q, -J JSON,\n"
 "         -a list internal topics too.\n");
@@ -511,6 +513,48 @@ static int topics_delete(krafka_admin_t *a, struct aopts *o)
     return rc;
 }
 
+static int topics_alter(krafka_admin_t *a, struct aopts *o)
+{
+    if (!o->name_cnt || o->partitions < 1)
+        return ausage_error("topics",
+                            "alter needs --partitions N and one or more "
+                            "topics",
+                            NULL);
+    krafka_topic_result_t *res = calloc(o->name_cnt, sizeof *res);
+    krafka_new_partitions_t *np = calloc(o->name_cnt, sizeof *np);
+    if (!res || !np) {
+        free(res);
+        free(np);
+        cli_error("out of memory");
+        return CLI_EXIT_FAIL;
+    }
+    for (size_t i = 0; i < o->name_cnt; i++)
+        np[i] = (krafka_new_partitions_t){.topic = o->names[i],
+                                          .total_count = o->partitions};
+    char errstr[512];
+    krafka_err_t err = krafka_admin_create_partitions(
+        a, np, o->name_cnt, o->timeout_ms, res, errstr, sizeof errstr);
+    int rc = CLI_EXIT_OK;
+    if (err) {
+        cli_error("Failed to alter topics: %s",
+                  errstr[0] ? errstr : cli_err2str(err));
+        rc = cli_exit_code(err);
+    }
+    for (size_t i = 0; !err && i < o->name_cnt; i++) {
+        if (!res[i].err) {
+            cli_info(1, "Topic %s now has %d partitions\n", o->names[i],
+                     (int)o->partitions);
+            continue;
+        }
+        cli_error("Topic %s: %s: %s", o->names[i],
+                  krafka_err2name(res[i].err), res[i].errstr);
+        rc = cli_exit_code(res[i].err);
+    }
+    free(np);
+    free(res);
+    return rc;
+}
+
 /* ---- groups ---- */
 
 static int groups_list(krafka_admin_t *a, struct aopts *o)
@@ -747,7 +791,8 @@ static int run_sub(int argc, char **argv, const char *what)
                       .timeout_ms = 30000};
     bool topics = !strcmp(what, "topics");
     if (topics ? strcmp(o.cmd, "list") && strcmp(o.cmd, "describe") &&
-                     strcmp(o.cmd, "create") && strcmp(o.cmd, "delete")
+                     strcmp(o.cmd, "create") && strcmp(o.cmd, "delete") &&
+                     strcmp(o.cmd, "alter")
                : strcmp(o.cmd, "list") && strcmp(o.cmd, "describe"))
         return ausage_error(what, "unknown command", o.cmd);
     o.conf = krafka_conf_new();
@@ -769,6 +814,8 @@ static int run_sub(int argc, char **argv, const char *what)
             rc = topics_describe(a, &o);
         else if (topics && !strcmp(o.cmd, "create"))
             rc = topics_create(a, &o);
+        else if (topics && !strcmp(o.cmd, "alter"))
+            rc = topics_alter(a, &o);
         else if (topics)
             rc = topics_delete(a, &o);
         else if (!strcmp(o.cmd, "list"))

@@ -87,6 +87,26 @@ pass
 k topics describe -b "$B" "nosuch_$run_id" 2>"$W/err" >/dev/null
 expect_rc "topics describe unknown" 5 $?
 
+# ---- topics alter: more partitions (CreatePartitions) ----
+TA="cli_ta_$run_id"
+k topics create -b "$B" --partitions 1 "$TA" -q 2>"$W/err"
+expect_rc "topics create $TA" 0 $?
+k topics alter -b "$B" --partitions 4 "$TA" 2>"$W/err"
+expect_rc "topics alter to 4" 0 $?
+k topics describe -b "$B" -J "$TA" >"$W/alter.json"
+python3 - "$W/alter.json" <<'EOF' || fail "topics alter: describe"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d[0]["partition_count"] == 4, d
+EOF
+pass
+k topics alter -b "$B" --partitions 2 "$TA" 2>"$W/err"
+expect_rc "topics alter to fewer" 1 $?
+expect_grep "topics alter to fewer" "INVALID_PARTITIONS" "$W/err"
+k topics alter -b "$B" "$TA" 2>"$W/err"
+expect_rc "topics alter without --partitions" 2 $?
+k topics delete -b "$B" "$TA" -q 2>"$W/err"
+
 # ---- produce: keys, headers, nulls, awkward bytes ----
 printf 'k1:v1\nk2:value two\n:emptykey\nnokey\nk5:\nq":a\\b\001\037\177\303\251/\ttab\n' >"$W/in"
 k -b "$B" -t "$T1" -P -K: -H h1=one -H hnull -H 'h"q=x\y' <"$W/in" 2>"$W/err"
