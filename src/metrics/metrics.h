@@ -226,6 +226,7 @@ enum kr_metric_type {
     KR_METRIC_COUNTER_STRIPED, /* exported as a counter */
     KR_METRIC_GAUGE,
     KR_METRIC_LATENCY,
+    KR_METRIC_HISTOGRAM, /* unitless values (sizes, ratios): a summary */
 };
 
 /* Labels besides client_id (which every series of a registry has). */
@@ -250,12 +251,21 @@ struct kr_metric {
 struct kr_metric_family {
     struct kr_metric_family *next;
     enum kr_metric_type type;
+    double scale; /* histogram: exported value = recorded value / scale */
     char *name; /* owned, without "krafka_" */
     char *help; /* owned */
 };
 
+/* Called before every export of the registry (see kr_metrics_set_refresh). */
+typedef void (*kr_metrics_refresh_fn)(void *arg);
+
 struct krafka_metrics {
     pthread_mutex_t lock; /* guards the lists; updates never take it */
+    /* Guards the refresh hook and is held while it runs, so clearing the
+     * hook waits for a running refresh. Taken before lock, never inside. */
+    pthread_mutex_t refresh_lock;
+    kr_metrics_refresh_fn refresh;
+    void *refresh_arg;
     char *client_id;      /* owned */
     struct kr_metric_family *families; /* newest first */
     struct kr_metric *series, **series_tail;
@@ -296,6 +306,35 @@ struct kr_latency *kr_metrics_latency(krafka_metrics_t *m, const char *name,
                                       const char *help,
                                       const struct kr_label *labels,
                                       size_t label_cnt);
+/* A histogram of unitless values (recorded with kr_latency_record, so
+ * clamped to [1, 3.6e9]): record value * @scale to keep fractions (a ratio
+ * recorded in thousandths has @scale 1000); exports divide by @scale. The
+ * first registration's @scale wins. Exported as a Prometheus summary
+ * krafka_<name> and as JSON type "histogram". */
+struct kr_latency *kr_metrics_histogram(krafka_metrics_t *m, const char *name,
+                                        const char *help, double scale,
+                                        const struct kr_label *labels,
+                                        size_t label_cnt);
+
+/* Sets (or with @fn NULL clears) the hook every export runs first, so a
+ * client can set gauges it computes from its own state (queue depths,
+ * lag) only when somebody looks. Runs on the exporting thread, under
+ * refresh_lock (one refresh at a time); it may register series. Clearing
+ * waits for a running refresh to return. Thread: any. */
+void kr_metrics_set_refresh(krafka_metrics_t *m, kr_metrics_refresh_fn fn,
+                            void *arg);
+/* Runs @m's refresh hook, if any. Thread: any. */
+void kr_metrics_refresh(const krafka_metrics_t *m);
+
+/* Adds @n to a counter only one thread updates at a time: a plain load
+ * and store (no locked instruction), still a torn-free atomic for readers.
+ * A racing reset may be undone. */
+static inline void kr_counter_add_owned(struct kr_counter *c, uint64_t n)
+{
+    atomic_store_explicit(
+        &c->v, atomic_load_explicit(&c->v, memory_order_relaxed) + n,
+        memory_order_relaxed);
+}
 
 /* The series of @n registries, sorted by name (byte order), then registry,
  * then registration order: a malloc'd array the caller frees. The series
