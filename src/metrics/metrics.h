@@ -190,6 +190,65 @@ static inline void kr_latency_record(struct kr_latency *l, int64_t us)
         ;
 }
 
+/* Many values recorded into one tracker from one thread (a batch's
+ * records): runs of values in the same bucket cost one atomic add, the
+ * sum one, min and max one CAS each, at kr_latency_acc_done(). */
+struct kr_latency_acc {
+    struct kr_latency *lat;
+    size_t bucket;     /* of the current run */
+    uint64_t run;      /* values in it not yet added */
+    uint64_t sum, min, max;
+};
+
+static inline void kr_latency_acc_init(struct kr_latency_acc *a,
+                                       struct kr_latency *l)
+{
+    *a = (struct kr_latency_acc){.lat = l, .min = UINT64_MAX};
+}
+
+static inline void kr_latency_acc_flush_run(struct kr_latency_acc *a)
+{
+    if (a->run)
+        atomic_fetch_add_explicit(&a->lat->buckets[a->bucket], a->run,
+                                  memory_order_relaxed);
+    a->run = 0;
+}
+
+static inline void kr_latency_acc_add(struct kr_latency_acc *a, int64_t us)
+{
+    uint64_t v = kr_latency_clamp(us);
+    size_t b = kr_latency_bucket(v);
+    if (b != a->bucket) {
+        kr_latency_acc_flush_run(a);
+        a->bucket = b;
+    }
+    a->run++;
+    a->sum += v;
+    if (v < a->min)
+        a->min = v;
+    if (v > a->max)
+        a->max = v;
+}
+
+static inline void kr_latency_acc_done(struct kr_latency_acc *a)
+{
+    kr_latency_acc_flush_run(a);
+    if (a->min == UINT64_MAX)
+        return; /* nothing added */
+    struct kr_latency *l = a->lat;
+    atomic_fetch_add_explicit(&l->sum, a->sum, memory_order_relaxed);
+    uint64_t cur = atomic_load_explicit(&l->min, memory_order_relaxed);
+    while (a->min < cur && !atomic_compare_exchange_weak_explicit(
+                               &l->min, &cur, a->min, memory_order_relaxed,
+                               memory_order_relaxed))
+        ;
+    cur = atomic_load_explicit(&l->max, memory_order_relaxed);
+    while (a->max > cur && !atomic_compare_exchange_weak_explicit(
+                               &l->max, &cur, a->max, memory_order_relaxed,
+                               memory_order_relaxed))
+        ;
+}
+
 /* Timer: kr_latency_start(), then kr_latency_stop() records the time
  * since start and returns it (us). A timer belongs to one thread. */
 struct kr_latency_timer {

@@ -82,10 +82,13 @@ static void dr_metrics(struct krafka_producer *p, const struct kr_dr *dr)
         return;
     }
     uint64_t bytes = 0;
+    struct kr_latency_acc acc;
+    kr_latency_acc_init(&acc, m->send_latency);
     for (int32_t i = 0; i < dr->cnt; i++) {
         bytes += dr->msgs[i].kv_bytes;
-        kr_latency_record(m->send_latency, dr->ack_us - dr->msgs[i].enq_us);
+        kr_latency_acc_add(&acc, dr->ack_us - dr->msgs[i].enq_us);
     }
+    kr_latency_acc_done(&acc);
     kr_counter_add(m->records_sent, (uint64_t)dr->cnt);
     kr_counter_add(m->bytes_sent, bytes);
 }

@@ -922,6 +922,38 @@ START_TEST(an_owned_counter_adds_without_a_locked_instruction)
 }
 END_TEST
 
+START_TEST(an_accumulated_batch_records_like_one_record_each)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c");
+    struct kr_latency *one = kr_metrics_latency(m, "one", "", NULL, 0);
+    struct kr_latency *acc_l = kr_metrics_latency(m, "acc", "", NULL, 0);
+    struct kr_latency_acc acc;
+    kr_latency_acc_init(&acc, acc_l);
+    kr_latency_acc_done(&acc); /* empty: nothing */
+    kr_latency_acc_init(&acc, acc_l);
+    uint64_t x = 12345;
+    for (int i = 0; i < 5000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        int64_t v = i < 2500 ? 5000 - i : (int64_t)(x >> 40) - 1000;
+        kr_latency_record(one, v);
+        kr_latency_acc_add(&acc, v);
+    }
+    kr_latency_acc_done(&acc);
+    struct kr_latency_snapshot *a = malloc(2 * sizeof *a);
+    kr_latency_snapshot(one, &a[0]);
+    kr_latency_snapshot(acc_l, &a[1]);
+    ck_assert_uint_eq(a[0].count, 5000);
+    ck_assert_uint_eq(a[1].count, a[0].count);
+    ck_assert_uint_eq(a[1].sum, a[0].sum);
+    ck_assert_uint_eq(a[1].min, a[0].min);
+    ck_assert_uint_eq(a[1].max, a[0].max);
+    ck_assert_int_eq(memcmp(a[0].buckets, a[1].buckets, sizeof a[0].buckets),
+                     0);
+    free(a);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("metrics");
@@ -955,6 +987,7 @@ int main(void)
     tcase_add_test(tc,
                    snapshot_sums_series_by_name_and_respects_the_struct_size);
     tcase_add_test(tc, an_owned_counter_adds_without_a_locked_instruction);
+    tcase_add_test(tc, an_accumulated_batch_records_like_one_record_each);
     tcase_add_test(tc, an_empty_registry_exports_empty_text_and_an_empty_array);
     tcase_add_test(
         tc, http_endpoint_serves_get_metrics_on_loopback_and_nothing_else);
