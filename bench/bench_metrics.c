@@ -31,6 +31,8 @@ enum op {
     OP_GAUGE_ADDSUB,
     OP_GAUGE_SET,
     OP_TIMER,
+    OP_LATENCY_SEQ,
+    OP_LATENCY_ACC,
 };
 
 struct target {
@@ -83,6 +85,19 @@ static void run_op(struct worker *w, uint64_t n)
     case OP_GAUGE_SET:
         for (uint64_t i = 0; i < n; i++)
             kr_gauge_set(t->gauge, i);
+        break;
+    case OP_LATENCY_SEQ: /* a batch's send latencies: 60 ms down to 55 */
+        for (uint64_t i = 0; i < n; i++)
+            kr_latency_record(t->lat, 60000 - (int64_t)(i % 1000) * 5);
+        break;
+    case OP_LATENCY_ACC: /* the same through kr_latency_acc, per 1000 */
+        for (uint64_t i = 0; i < n; i += 1000) {
+            struct kr_latency_acc acc;
+            kr_latency_acc_init(&acc, t->lat);
+            for (uint64_t j = 0; j < 1000 && i + j < n; j++)
+                kr_latency_acc_add(&acc, 60000 - (int64_t)j * 5);
+            kr_latency_acc_done(&acc);
+        }
         break;
     case OP_TIMER:
         for (uint64_t i = 0; i < n; i++) {
@@ -179,6 +194,8 @@ int main(int argc, char **argv)
     row("latency record (1)", OP_LATENCY, 1, same);
     row("latency record, one shared tracker (2)", OP_LATENCY, 2, same);
     row("latency record, two trackers (2)", OP_LATENCY, 2, apart);
+    row("latency record, batch-like values (1)", OP_LATENCY_SEQ, 1, same);
+    row("latency accumulate, batches of 1000 (1)", OP_LATENCY_ACC, 1, same);
     row("gauge add/sub (1)", OP_GAUGE_ADDSUB, 1, same);
     row("gauge add/sub, one shared gauge (2)", OP_GAUGE_ADDSUB, 2, same);
     row("gauge set (1)", OP_GAUGE_SET, 1, same);

@@ -247,6 +247,33 @@ static void consume_all(krafka_consumer_t *k, struct perf_crun *r)
     free(recs);
 }
 
+/* --metrics-port: serves @m until the returned handle is stopped. */
+static krafka_metrics_http_t *metrics_serve(const struct perf_opts *o,
+                                            const krafka_metrics_t *m)
+{
+    if (o->metrics_port < 0 || !m)
+        return NULL;
+    char errstr[256];
+    krafka_metrics_http_t *h = NULL;
+    if (krafka_metrics_http_serve(&h, &m, 1, (uint16_t)o->metrics_port,
+                                  errstr, sizeof errstr)) {
+        fprintf(stderr, "metrics endpoint: %s\n", errstr);
+        return NULL;
+    }
+    fprintf(stderr, "metrics at http://127.0.0.1:%u/metrics\n",
+            (unsigned)krafka_metrics_http_port(h));
+    return h;
+}
+
+/* --metrics-dump: the registry as Prometheus text, to stderr. */
+static void metrics_dump(const struct perf_opts *o, const krafka_metrics_t *m)
+{
+    char *text = NULL;
+    if (o->metrics_dump && m && !krafka_metrics_prometheus(m, &text, NULL))
+        fputs(text, stderr);
+    krafka_metrics_free(text);
+}
+
 static int consume(const struct perf_opts *o)
 {
     char errstr[512];
@@ -274,11 +301,16 @@ static int consume(const struct perf_opts *o)
     } else {
         rc = assign_all(k, c, &r);
     }
+    krafka_metrics_http_t *http =
+        rc ? NULL : metrics_serve(o, krafka_consumer_metrics(k));
     if (!rc) {
         consume_all(k, &r);
         perf_creport(&r, "krafka", krafka_version_str());
         rc = r.errors || r.records < o->count ? 1 : 0;
     }
+    if (k)
+        metrics_dump(o, krafka_consumer_metrics(k));
+    krafka_metrics_http_stop(http);
     krafka_consumer_destroy(k);
     krafka_conf_destroy(c);
     return rc;
@@ -310,6 +342,7 @@ static int delete_topic(const struct perf_opts *o)
 
 static int produce(const struct perf_opts *o)
 {
+    krafka_metrics_http_t *http = NULL;
     struct perf_run r;
     krafka_producer_t *p = NULL;
     char errstr[512];
@@ -329,12 +362,17 @@ static int produce(const struct perf_opts *o)
         rc = 1;
     }
     if (!rc)
+        http = metrics_serve(o, krafka_producer_metrics(p));
+    if (!rc)
         rc = warm_up(p, &r);
     if (!rc) {
         produce_all(p, &r);
         perf_report(&r, "krafka", krafka_version_str());
         rc = r.errors ? 1 : 0;
     }
+    if (p)
+        metrics_dump(o, krafka_producer_metrics(p));
+    krafka_metrics_http_stop(http);
     krafka_producer_destroy(p);
     krafka_conf_destroy(c);
     perf_run_free(&r);

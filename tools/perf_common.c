@@ -52,6 +52,13 @@ static void usage(const char *prog)
             "                the queue fills up (the memory-cap check)\n"
             "  -q            consume: no progress line on stderr each "
             "second\n"
+            "  --metrics-port P  krafka-perf: serve the client's metrics at\n"
+            "                http://127.0.0.1:P/metrics while running\n"
+            "  --metrics-dump    krafka-perf: print them (Prometheus text) "
+            "to\n"
+            "                stderr at the end; -X enable.metrics=false "
+            "turns\n"
+            "                metrics off\n"
             "Prints one JSON line.\n",
             prog, prog, prog);
 }
@@ -98,6 +105,8 @@ static int parse_opt(struct perf_opts *o, int c, const char *arg)
     case 'g': o->group = arg; break;
     case 'B': ok = parse_long(arg, 1, 1000000, &o->batch); break;
     case 'P': ok = parse_long(arg, 0, 3600, &o->prefill_s); break;
+    case 'M': ok = parse_long(arg, 0, 65535, &o->metrics_port); break;
+    case 'D': o->metrics_dump = true; break;
     case 'O':
         ok = parse_long(arg, 0, LONG_MAX, &v);
         o->offset = v;
@@ -136,12 +145,14 @@ int perf_opts_parse(struct perf_opts *o, int argc, char **argv,
         {"batch", required_argument, NULL, 'B'},
         {"offset", required_argument, NULL, 'O'},
         {"prefill", required_argument, NULL, 'P'},
+        {"metrics-port", required_argument, NULL, 'M'},
+        {"metrics-dump", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     *o = (struct perf_opts){.count = 1000000, .size = 100, .partitions = 1,
                             .timeout_s = 300, .batch = 1,
-                            .offset = -2};
+                            .offset = -2, .metrics_port = -1};
     if (argc >= 2 && strcmp(argv[1], "consume") == 0) {
         o->mode = PERF_CONSUME;
         o->timeout_s = 60;

@@ -46,6 +46,8 @@ struct perf_opts {
     long long offset;  /* consume: where to start each partition;
                         * -2: the beginning (logical) */
     bool quiet;        /* consume: no progress lines on stderr */
+    long metrics_port; /* krafka-perf: serve /metrics here; -1: don't */
+    bool metrics_dump; /* krafka-perf: Prometheus text to stderr at end */
     int prop_cnt;
     char *prop_name[PERF_MAX_PROPS];  /* owned, freed by perf_opts_free */
     char *prop_value[PERF_MAX_PROPS]; /* point into prop_name[i]'s block */

@@ -13,6 +13,7 @@
 #include "krafka/conf.h"
 #include "krafka/errors.h"
 #include "krafka/export.h"
+#include "krafka/metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -96,6 +97,15 @@ KRAFKA_API krafka_err_t krafka_admin_new(krafka_admin_t **out,
  *  running on other threads must have returned. NULL is a no-op.
  *  Thread-safety: any one thread. */
 KRAFKA_API void krafka_admin_destroy(krafka_admin_t *a);
+
+/** The admin's metrics registry (never NULL for a valid @a): export it
+ *  (krafka_metrics_prometheus/_json/_visit), read it with
+ *  krafka_metrics_snapshot(), reset it, add it to an aggregate or serve it
+ *  with krafka_metrics_http_serve(). Borrowed: valid until
+ *  krafka_admin_destroy(), which must come after any HTTP endpoint serving
+ *  it is stopped. Empty with `enable.metrics=false`.
+ *  Thread-safety: any thread. */
+KRAFKA_API krafka_metrics_t *krafka_admin_metrics(krafka_admin_t *a);
 
 /** Fetches metadata for @topic, or for all topics when @topic is NULL,
  *  waiting at most @timeout_ms. Returns KRAFKA_ERR_NONE and sets *@out

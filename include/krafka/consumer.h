@@ -20,6 +20,7 @@
 #include "krafka/conf.h"
 #include "krafka/errors.h"
 #include "krafka/export.h"
+#include "krafka/metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -170,6 +171,15 @@ KRAFKA_API krafka_err_t krafka_consumer_close(krafka_consumer_t *c);
 /** Closes if needed and frees everything (NULL: no-op). Records still held
  * by the application must be destroyed first. */
 KRAFKA_API void krafka_consumer_destroy(krafka_consumer_t *c);
+
+/** The consumer's metrics registry (never NULL for a valid @c): export it
+ *  (krafka_metrics_prometheus/_json/_visit), read it with
+ *  krafka_metrics_snapshot(), reset it, add it to an aggregate or serve it
+ *  with krafka_metrics_http_serve(). Borrowed: valid until
+ *  krafka_consumer_destroy(), which must come after any HTTP endpoint serving
+ *  it is stopped. Empty with `enable.metrics=false`.
+ *  Thread-safety: any thread. */
+KRAFKA_API krafka_metrics_t *krafka_consumer_metrics(krafka_consumer_t *c);
 
 /** Joins the group (`group.id`) for these topics, replacing the previous
  * subscription; a name starting with '^' is a regular expression (POSIX

@@ -3,7 +3,10 @@
  * itself, and their export as Prometheus text, as JSON, or through a
  * visitor with one callback per kind of metric (StatsD, OTLP, ...).
  *
- * Each client owns one registry (krafka_metrics_t). Metric names are
+ * Each client owns one registry (krafka_metrics_t), which
+ * krafka_producer_metrics(), krafka_consumer_metrics() and
+ * krafka_admin_metrics() return; docs/METRICS.md lists its metrics.
+ * Metric names are
  * exported with the prefix "krafka_"; counters get the suffix "_total".
  * A latency tracker, kept in microseconds, is exported to Prometheus in
  * seconds twice: as a histogram `krafka_<name>_seconds` (`_bucket{le=..}`,
@@ -20,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "krafka/conf.h"
 #include "krafka/errors.h"
 #include "krafka/export.h"
 
@@ -60,7 +64,9 @@ typedef struct krafka_metrics_latency {
 
 /** Callbacks for krafka_metrics_visit(); any may be NULL (that kind of
  *  metric is skipped). Set @size to sizeof(krafka_metrics_visitor_t), so
- *  callbacks appended later are known to be absent in older programs. */
+ *  callbacks appended later are known to be absent in older programs
+ *  (a @size that ends before @histogram is accepted: histograms are then
+ *  skipped). */
 typedef struct krafka_metrics_visitor {
     size_t size;
     void (*counter)(void *opaque, const krafka_metric_desc_t *m,
@@ -69,6 +75,12 @@ typedef struct krafka_metrics_visitor {
                   uint64_t value);
     void (*latency)(void *opaque, const krafka_metric_desc_t *m,
                     const krafka_metrics_latency_t *l);
+    /** A distribution of unitless values (batch sizes, ratios): @h holds
+     *  them multiplied by @scale (its "_us" fields are not microseconds);
+     *  divide by @scale for the value, e.g. a compression ratio has @scale
+     *  1000. Exported to Prometheus as a summary. */
+    void (*histogram)(void *opaque, const krafka_metric_desc_t *m,
+                      const krafka_metrics_latency_t *h, double scale);
 } krafka_metrics_visitor_t;
 
 /** Calls @v's callback for every metric of @m, grouped by name (names in
@@ -126,6 +138,64 @@ krafka_metrics_latency_quantile(const krafka_metrics_latency_t *l, double q);
  *  Thread-safety: any thread. */
 KRAFKA_API void krafka_metrics_bucket_range(size_t i, uint64_t *lo_us,
                                             uint64_t *hi_us);
+
+/** A latency's summary in a krafka_metrics_snapshot_t, microseconds (all
+ *  series of the name merged, e.g. every broker's). 0 when empty. */
+typedef struct krafka_metrics_lat {
+    uint64_t count;
+    double mean_us, p50_us, p99_us;
+    uint64_t max_us;
+} krafka_metrics_lat_t;
+
+/** A client's main figures in one struct (docs/METRICS.md has each
+ *  metric): every counter and gauge of that name summed over its series
+ *  (brokers, partitions). Fields a client does not keep (a producer's
+ *  consumer fields) are 0. Fields are only ever appended: pass
+ *  sizeof(krafka_metrics_snapshot_t) as @struct_size. */
+typedef struct krafka_metrics_snapshot {
+    /* connections (every client) */
+    uint64_t connections_created, connections_closed, connection_errors;
+    uint64_t active_connections, auth_failures, requests_in_flight;
+    uint64_t request_bytes, response_bytes;
+    /* producer */
+    uint64_t records_sent, bytes_sent, batches_sent, retries;
+    uint64_t records_dropped, records_expired;
+    /* producer and consumer */
+    uint64_t errors, buffered_records, buffered_bytes;
+    /* consumer */
+    uint64_t records_received, bytes_received, fetches, polls, empty_polls;
+    uint64_t commits, commit_failures, rebalances;
+    uint64_t assigned_partitions, paused_partitions, lag_max;
+    /* latencies */
+    krafka_metrics_lat_t request_latency, connect_latency;
+    krafka_metrics_lat_t send_latency, queue_time;
+    krafka_metrics_lat_t poll_latency, fetch_latency, commit_latency;
+    krafka_metrics_lat_t rebalance_duration;
+} krafka_metrics_snapshot_t;
+
+/** Fills the first @struct_size bytes of *@out from @m (a client's
+ *  registry; gauges are brought up to date first, as for an export).
+ *  Returns KRAFKA_ERR_NONE, LOCAL_INVALID_ARG (NULL, or @struct_size 0 or
+ *  larger than this library's struct), or LOCAL_NOMEM.
+ *  Thread-safety: any thread, concurrently with updates and exports. */
+KRAFKA_API krafka_err_t
+krafka_metrics_snapshot(const krafka_metrics_t *m,
+                        krafka_metrics_snapshot_t *out, size_t struct_size);
+
+/** Statistics callback: every `statistics.interval.ms` (0: never) the
+ *  client renders its registry @m with krafka_metrics_json() and hands the
+ *  text (@json, @json_len bytes, NUL-terminated, borrowed until the
+ *  callback returns) to @cb, on the application's thread, inside
+ *  krafka_producer_poll() / krafka_consumer_poll() (and _poll_batch).
+ *  @opaque is krafka_conf_set_opaque()'s. A tick that finds no poll waits
+ *  for the next one; ticks are not queued up. */
+typedef void (*krafka_stats_cb)(const krafka_metrics_t *m, const char *json,
+                                size_t json_len, void *opaque);
+
+/** Sets the statistics callback (NULL: none).
+ *  Thread-safety: one thread at a time per @conf. */
+KRAFKA_API void krafka_conf_set_stats_cb(krafka_conf_t *conf,
+                                         krafka_stats_cb cb);
 
 typedef struct krafka_metrics_http krafka_metrics_http_t; /* opaque */
 

@@ -14,6 +14,7 @@
 #include "krafka/errors.h"
 #include "krafka/export.h"
 #include "krafka/partitioner.h"
+#include "krafka/metrics.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -109,6 +110,15 @@ KRAFKA_API krafka_err_t krafka_producer_new(krafka_producer_t **out,
  *  on this thread), stops the I/O thread and frees @p. NULL is a no-op.
  *  Thread-safety: any one thread, once no other thread uses @p. */
 KRAFKA_API void krafka_producer_destroy(krafka_producer_t *p);
+
+/** The producer's metrics registry (never NULL for a valid @p): export it
+ *  (krafka_metrics_prometheus/_json/_visit), read it with
+ *  krafka_metrics_snapshot(), reset it, add it to an aggregate or serve it
+ *  with krafka_metrics_http_serve(). Borrowed: valid until
+ *  krafka_producer_destroy(), which must come after any HTTP endpoint serving
+ *  it is stopped. Empty with `enable.metrics=false`.
+ *  Thread-safety: any thread. */
+KRAFKA_API krafka_metrics_t *krafka_producer_metrics(krafka_producer_t *p);
 
 /** Queues a record. Returns KRAFKA_ERR_NONE (its outcome will be
  *  reported once), or at once: LOCAL_QUEUE_FULL when

@@ -40,6 +40,11 @@ struct kr_client *kr_admin_client(krafka_admin_t *a)
     return a->c;
 }
 
+krafka_metrics_t *krafka_admin_metrics(krafka_admin_t *a)
+{
+    return a ? a->c->met.reg : NULL;
+}
+
 void krafka_admin_destroy(krafka_admin_t *a)
 {
     if (!a)

@@ -146,6 +146,7 @@ struct kr_broker *kr_client_broker(struct kr_client *c, int32_t id,
     *b = (struct kr_broker){.client = c, .id = id, .host = h, .port = port,
                             .next = c->brokers};
     broker_name(b);
+    kr_broker_metrics_init(c, b);
     c->brokers = b;
     kr_dbg(&c->log, KR_DBG_BROKER, "BROKER", "added broker %s", b->name);
     return b;
@@ -344,6 +345,7 @@ static void *io_main(void *arg)
 {
     struct kr_client *c = arg;
     kr_dbg(&c->log, KR_DBG_GENERIC, "START", "I/O thread started");
+    kr_client_stats_start(c);
     while (!atomic_load(&c->stop))
         if (kr_loop_run_once(&c->loop, -1) < 0 && errno != EINTR) {
             kr_log(&c->log, KRAFKA_LOG_CRIT, "LOOP", "epoll failed: %s",
@@ -514,6 +516,8 @@ krafka_err_t kr_client_create(struct kr_client **out,
         goto fail;
     }
     kr_conf_finalize(c->conf, role);
+    if ((err = kr_client_metrics_init(c)) != KRAFKA_ERR_NONE)
+        goto fail;
     err = client_init(c, errstr, errstr_size);
     if (err != KRAFKA_ERR_NONE)
         goto fail;
@@ -582,9 +586,11 @@ void kr_client_destroy(struct kr_client *c)
         kr_md_destroy(c);
     brokers_destroy(c);
     kr_timer_stop(&c->loop, &c->kick_timer);
+    kr_client_stats_stop(c);
     kr_loop_destroy(&c->loop);
     kr_tls_ctx_destroy(c->tls);
     krafka_conf_destroy(c->conf);
+    kr_client_metrics_destroy(c);
     pthread_mutex_destroy(&c->q_lock);
     free(c);
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "client/cmetrics.h"
 #include "client/conf.h"
 #include "net/loop.h"
 #include "protocol/api.h"
@@ -170,11 +171,13 @@ struct kr_broker {
     char name[300];            /* "host:port/id" for logs */
     struct kr_conn *conns[KR_LANE_CNT]; /* owned; created on demand */
     bool gone;                 /* no longer in metadata */
+    struct kr_broker_metrics m; /* its series (NULLs: metrics off) */
 };
 
 struct kr_client {
     struct krafka_conf *conf;  /* owned copy */
     struct kr_log log;
+    struct kr_client_metrics met; /* the registry; connection metrics */
     const char *role;          /* "admin", "producer", "consumer" */
     struct kr_tls_ctx *tls;    /* owned; NULL without TLS */
     struct kr_loop loop;

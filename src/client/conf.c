@@ -582,6 +582,12 @@ void krafka_conf_set_log_cb(krafka_conf_t *conf, krafka_log_cb cb)
         conf->log_cb = cb;
 }
 
+void krafka_conf_set_stats_cb(krafka_conf_t *conf, krafka_stats_cb cb)
+{
+    if (conf)
+        conf->stats_cb = cb;
+}
+
 void krafka_conf_set_dr_cb(krafka_conf_t *conf, krafka_dr_cb cb)
 {
     if (conf)

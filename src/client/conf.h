@@ -14,6 +14,7 @@
 
 #include "krafka/conf.h"
 #include "krafka/consumer.h"
+#include "krafka/metrics.h"
 #include "krafka/producer.h"
 #include "util/buf.h"
 
@@ -89,6 +90,8 @@ struct krafka_conf {
     bool allow_auto_create_topics;
     uint32_t debug;   /* debug: enum kr_debug bits */
     int32_t log_level;
+    int32_t statistics_interval_ms; /* 0: no stats callback */
+    bool enable_metrics;
 
     /* ---- security ---- */
     enum kr_security_protocol security_protocol;
@@ -159,6 +162,7 @@ struct krafka_conf {
     krafka_dr_cb dr_cb;   /* NULL: no delivery reports */
     krafka_partitioner_cb partitioner_cb; /* NULL: the `partitioner` */
     void *partitioner_opaque;             /* borrowed, for it */
+    krafka_stats_cb stats_cb; /* NULL: no statistics callback */
     krafka_on_send_cb on_send;
     krafka_on_ack_cb on_ack;
     void *ic_opaque;      /* borrowed, for the interceptors */

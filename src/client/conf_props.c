@@ -168,6 +168,13 @@ const struct kr_prop kr_props[] = {
     {.name = "log_level", I32(log_level), GLOBAL,
      .min = 0, .max = 7, .def = "6",
      .desc = "Highest syslog level logged (0 emerg .. 7 debug)"},
+    {.name = "statistics.interval.ms", I32(statistics_interval_ms), GLOBAL,
+     .min = 0, .max = 86400000, .def = "0",
+     .desc = "How often the statistics callback (krafka_conf_set_stats_cb) "
+             "gets the metrics as JSON, served by poll; 0: never"},
+    {.name = "enable.metrics", BOOL(enable_metrics), GLOBAL, .def = "true",
+     .desc = "Keep the client's metrics (docs/METRICS.md); false leaves "
+             "its registry empty and skips every update"},
 
     /* ---- global: security ---- */
     {.name = "security.protocol",

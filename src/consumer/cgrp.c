@@ -51,6 +51,7 @@ struct kr_cgrp {
     bool stable;                     /* commits may use the identity */
     uint32_t rb_seq;                 /* rebalance events posted */
     uint32_t rb_done;                /* ...and served by poll */
+    int64_t rb_start_us;             /* first JoinGroup of a rebalance */
     bool closing;                    /* close asked */
     bool closed;                     /* close done */
     bool poll_expired;               /* left: max.poll.interval.ms */
@@ -554,7 +555,10 @@ static void send_join(struct kr_cgrp *g)
         return;
     }
     /* The coordinator holds a JoinGroup up to the rebalance timeout. */
-    r->req.deadline_us = kr_now_us() +
+    int64_t now = kr_now_us();
+    if (!g->rb_start_us)
+        g->rb_start_us = now;
+    r->req.deadline_us = now +
                          ((int64_t)g->k->conf->max_poll_interval_ms +
                           g->k->conf->request_timeout_ms) * 1000;
     g->inflight = true;
@@ -886,6 +890,10 @@ static void sync_done(struct kr_client *c, struct kr_req *rq,
     g->state = CG_STABLE;
     g->hb_ok_us = kr_now_us();
     g->hb_quiet = false;
+    kr_m_inc(k->m.rebalances);
+    if (g->rb_start_us)
+        kr_m_rec(k->m.rebalance_duration, g->hb_ok_us - g->rb_start_us);
+    g->rb_start_us = 0;
     kr_log(&c->log, KRAFKA_LOG_INFO, "SYNC",
            "group %s: generation %d: %d partition(s) assigned (%s)",
            k->conf->group_id, (int)g->generation, (int)owned_total(g),
@@ -1420,8 +1428,10 @@ static bool close_serve(struct krafka_consumer *k, int64_t until_us)
     while (!k->cg->closed) {
         struct kr_qitem *it = kr_cons_pop_locked(k);
         if (it) {
-            if (it->type == KR_QI_CHUNK)
+            if (it->type == KR_QI_CHUNK) {
                 k->q_bytes -= it->blob_len;
+                k->q_records -= it->rec_cnt;
+            }
             pthread_mutex_unlock(&k->lock);
             kr_poll_serve(k, it);
             kr_qitem_free(it);

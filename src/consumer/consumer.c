@@ -70,6 +70,7 @@ struct kr_toppar *kr_cons_add_locked(struct krafka_consumer *k,
         tp->lead = tp->lead_epoch = -1;
         tp->next = k->tps;
         k->tps = tp;
+        kr_consumer_metrics_toppar(k, tp);
     }
     kr_toppar_seek_locked(tp, offset, epoch);
     return tp;
@@ -83,6 +84,8 @@ void kr_cons_remove_locked(struct krafka_consumer *k, struct kr_toppar *tp)
         *pp = tp->next;
         tp->next = NULL;
         tp->assigned = false;
+        if (tp->lag && k->c) /* 0 once not assigned */
+            kr_gauge_set(tp->lag, 0);
         atomic_fetch_add(&tp->version, 1); /* queued data is dropped */
         kr_toppar_release(tp);
         return;
@@ -112,8 +115,10 @@ void kr_cons_enqueue_locked(struct krafka_consumer *k, struct kr_qitem *it)
     else
         k->qhead = it;
     k->qtail = it;
-    if (it->type == KR_QI_CHUNK)
+    if (it->type == KR_QI_CHUNK) {
         k->q_bytes += it->blob_len;
+        k->q_records += it->rec_cnt;
+    }
     pthread_cond_broadcast(&k->cond);
 }
 
@@ -317,6 +322,7 @@ krafka_err_t krafka_consumer_new(krafka_consumer_t **out,
     pthread_cond_init(&k->cond, &attr);
     pthread_condattr_destroy(&attr);
     k->q_cap = (size_t)k->conf->queued_max_messages_kbytes * 1024;
+    kr_consumer_metrics_init(k);
     kr_batch_reader_init(&k->parse.rd);
     kr_fetcher_init(k);
     if (k->conf->group_id && *k->conf->group_id &&
@@ -362,6 +368,7 @@ void krafka_consumer_destroy(krafka_consumer_t *k)
 {
     if (!k)
         return;
+    kr_consumer_metrics_detach(k);
     if (k->c && k->c->thread_started)
         krafka_consumer_close(k);
     if (k->c) {

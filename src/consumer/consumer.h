@@ -65,6 +65,7 @@ struct kr_toppar {
     /* Written by poll, read anywhere. */
     _Atomic int64_t app_pos;    /* next offset poll returns; INVALID */
     _Atomic int32_t app_epoch;
+    struct kr_gauge *lag;       /* its lag series; NULL: metrics off */
 };
 
 void kr_toppar_release(struct kr_toppar *tp);
@@ -88,6 +89,7 @@ struct kr_qitem {
     struct kr_rframe *frame;    /* owned reference */
     const uint8_t *blob;        /* borrowed: in frame */
     size_t blob_len;
+    size_t rec_cnt;             /* records in its batches (metrics) */
     int64_t fetch_us;           /* when it arrived */
     struct kr_aborted *aborted; /* owned; read_committed */
     int32_t aborted_cnt;
@@ -153,8 +155,24 @@ struct kr_fsess {
     int32_t part_cnt;
 };
 
+/* The consumer's metrics (docs/METRICS.md); NULLs with metrics off. */
+struct kr_consumer_metrics {
+    /* Poll thread only (kr_counter_add_owned). */
+    struct kr_counter *records_received, *bytes_received;
+    struct kr_counter *polls, *empty_polls;
+    struct kr_latency *poll_latency;
+    /* Any thread. */
+    struct kr_counter *fetches, *commits, *commit_failures, *errors;
+    struct kr_counter *rebalances;
+    struct kr_latency *fetch_latency, *commit_latency, *rebalance_duration;
+    /* Set by the refresh hook at export. */
+    struct kr_gauge *assigned_partitions, *paused_partitions;
+    struct kr_gauge *buffered_records, *buffered_bytes, *lag_max;
+};
+
 struct krafka_consumer {
     struct kr_client *c;        /* owned */
+    struct kr_consumer_metrics m;
     struct krafka_conf *conf;   /* borrowed: c->conf */
     pthread_mutex_t lock;
     pthread_cond_t cond;        /* queue became non-empty */
@@ -162,6 +180,7 @@ struct krafka_consumer {
     struct kr_toppar *tps;      /* the assignment */
     struct kr_qitem *qhead, *qtail;
     size_t q_bytes;             /* chunk bytes queued */
+    size_t q_records;           /* their records (metrics) */
     size_t q_cap;               /* queued.max.messages.kbytes */
     size_t fetch_reserved;      /* MaxBytes of the fetches in flight */
     bool fetch_blocked;         /* the fetcher waits for room */
@@ -213,6 +232,15 @@ krafka_err_t kr_cons_assign(struct krafka_consumer *k,
 /* Sets a new fetch position (a seek): bumps the version. Lock held. */
 void kr_toppar_seek_locked(struct kr_toppar *tp, int64_t offset,
                            int32_t epoch);
+
+/* ---- kmetrics.c ---- */
+/* Registers the metrics and the refresh hook (lag, queue, partitions). */
+void kr_consumer_metrics_init(struct krafka_consumer *k);
+/* Stops the hook: before the consumer's state goes. */
+void kr_consumer_metrics_detach(struct krafka_consumer *k);
+/* Registers @tp's lag series. Lock held. */
+void kr_consumer_metrics_toppar(struct krafka_consumer *k,
+                                struct kr_toppar *tp);
 
 /* ---- poll.c ---- */
 void kr_poll_destroy(struct krafka_consumer *k);

@@ -173,6 +173,7 @@ static void reset_offset(struct krafka_consumer *k, struct kr_toppar *tp,
 static void partition_error(struct krafka_consumer *k, struct kr_toppar *tp,
                             int16_t ec, int64_t at, const char *what)
 {
+    kr_m_inc(k->m.errors);
     if (ec == KRAFKA_ERR_OFFSET_OUT_OF_RANGE) {
         reset_offset(k, tp, KRAFKA_ERR_OFFSET_OUT_OF_RANGE, at);
         return;
@@ -244,8 +245,31 @@ static int64_t blob_next_offset(const uint8_t *p, size_t len)
     return next;
 }
 
+/* Records in the whole batches of @blob (RecordCount of v2 batches, one
+ * per MessageSet v0/v1 entry): for the buffered_records metric. */
+static size_t blob_records(const uint8_t *p, size_t len)
+{
+    size_t n = 0;
+    while (len >= KR_BATCH_LOG_OVERHEAD + 5) {
+        int32_t blen = (int32_t)kr_load_be32(p + 8);
+        if (blen < 0 || (size_t)blen > len - KR_BATCH_LOG_OVERHEAD)
+            break;
+        if (p[16] == KR_BATCH_MAGIC &&
+            (size_t)blen + KR_BATCH_LOG_OVERHEAD >= KR_BATCH_HEADER_LEN) {
+            int32_t cnt = (int32_t)kr_load_be32(p + KR_BATCH_HEADER_LEN - 4);
+            n += cnt > 0 ? (size_t)cnt : 0;
+        } else {
+            n++;
+        }
+        p += KR_BATCH_LOG_OVERHEAD + (size_t)blen;
+        len -= KR_BATCH_LOG_OVERHEAD + (size_t)blen;
+    }
+    return n;
+}
+
 static struct kr_qitem *chunk_new(struct fentry *e, struct kr_rframe *frame,
-                                  const struct kr_FetchResponsePartitionData *pd)
+                                  const struct kr_FetchResponsePartitionData *pd,
+                                  bool count)
 {
     struct kr_qitem *it = calloc(1, sizeof *it);
     if (!it)
@@ -271,6 +295,8 @@ static struct kr_qitem *chunk_new(struct fentry *e, struct kr_rframe *frame,
     kr_rframe_ref(frame);
     it->blob = pd->Records.ptr;
     it->blob_len = (size_t)pd->Records.len;
+    if (count)
+        it->rec_cnt = blob_records(it->blob, it->blob_len);
     it->fetch_us = kr_now_us();
     return it;
 }
@@ -295,7 +321,8 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
         int64_t next = blob_next_offset(pd->Records.ptr,
                                         (size_t)pd->Records.len);
         if (next > tp->fetch_pos) {
-            struct kr_qitem *it = chunk_new(e, frame, pd);
+            struct kr_qitem *it =
+                chunk_new(e, frame, pd, k->m.buffered_records != NULL);
             if (!it) {
                 arm_backoff(k, tp);
                 return;
@@ -378,6 +405,12 @@ static void fetch_done(struct kr_client *c, struct kr_req *r,
     struct krafka_consumer *k = f->k;
     struct kr_rframe *frame = r->frame_kept;
     const struct kr_FetchResponse *res = resp;
+    if (err == KRAFKA_ERR_NONE && k->m.fetches) {
+        kr_counter_inc(k->m.fetches);
+        kr_latency_record(k->m.fetch_latency, kr_now_us() - r->sent_us);
+    } else if (err != KRAFKA_ERR_LOCAL_DESTROY) {
+        kr_m_inc(k->m.errors);
+    }
     pthread_mutex_lock(&k->lock);
     k->fetch_reserved -= f->reserved;
     if (!err && res->ErrorCode)

@@ -22,6 +22,7 @@ struct ocall {
     struct krafka_consumer *k;   /* borrowed */
     krafka_tp_list_t *tps;       /* owned: the request's partitions */
     bool async;
+    int64_t start_us;            /* commit: when asked (commit_latency) */
     char member_id[256];
     char instance_id[256];
     struct kr_OffsetCommitRequest oc;
@@ -139,6 +140,18 @@ static void note_committed(struct krafka_consumer *k,
     pthread_mutex_unlock(&k->lock);
 }
 
+/* A commit's outcome, for the metrics. */
+static void commit_count(struct krafka_consumer *k, krafka_err_t err,
+                         int64_t start_us)
+{
+    if (!k->m.commits || err == KRAFKA_ERR_LOCAL_DESTROY)
+        return;
+    kr_counter_inc(k->m.commits);
+    if (err != KRAFKA_ERR_NONE)
+        kr_counter_inc(k->m.commit_failures);
+    kr_latency_record(k->m.commit_latency, kr_now_us() - start_us);
+}
+
 /* Async commits: the result goes to the commit callback via poll. */
 static void commit_async_done(struct kr_client *c, struct kr_req *r,
                               krafka_err_t err, const char *errstr,
@@ -154,6 +167,7 @@ static void commit_async_done(struct kr_client *c, struct kr_req *r,
     if (err == KRAFKA_ERR_NOT_COORDINATOR ||
         err == KRAFKA_ERR_COORDINATOR_NOT_AVAILABLE)
         kr_cgrp_coordinator_dead(o->k, o->call.req.broker_id, "commit");
+    commit_count(o->k, err, o->start_us);
     note_committed(o->k, o->tps);
     if (o->k->conf->offset_commit_cb && err != KRAFKA_ERR_LOCAL_DESTROY) {
         struct kr_qitem *it = calloc(1, sizeof *it);
@@ -290,8 +304,10 @@ krafka_err_t kr_commit(struct krafka_consumer *k,
     if (offsets->cnt == 0) {
         err = KRAFKA_ERR_LOCAL_NO_OFFSET;
     } else if (!async) {
+        int64_t start = kr_now_us();
         err = commit_sync(k, offsets, own ? NULL : (krafka_tp_list_t *)offsets,
                           timeout_ms);
+        commit_count(k, err, start);
     } else {
         struct ocall *o = ocall_new(k, offsets);
         err = o ? commit_build(k, o) : KRAFKA_ERR_LOCAL_NOMEM;
@@ -300,8 +316,9 @@ krafka_err_t kr_commit(struct krafka_consumer *k,
                 ocall_drop(o);
         } else {
             o->call.req.done = commit_async_done;
+            o->start_us = kr_now_us();
             o->call.req.deadline_us =
-                kr_now_us() + (int64_t)k->conf->request_timeout_ms * 1000;
+                o->start_us + (int64_t)k->conf->request_timeout_ms * 1000;
             o->call.req.retry_transport = true;
             if (o->call.req.broker_id < 0)
                 o->call.req.broker_id = KR_BROKER_ANY;

@@ -72,6 +72,7 @@ static void end_chunk(struct krafka_consumer *k)
     bool wake;
     pthread_mutex_lock(&k->lock);
     k->q_bytes -= ch->blob_len;
+    k->q_records -= ch->rec_cnt;
     wake = k->fetch_blocked && k->q_bytes < k->q_cap / 2;
     if (wake)
         k->fetch_blocked = false;
@@ -200,6 +201,11 @@ static struct kr_rec *chunk_next(struct krafka_consumer *k, krafka_err_t *err)
                               memory_order_relaxed);
         atomic_store_explicit(&tp->app_epoch, ps->batch.PartitionLeaderEpoch,
                               memory_order_relaxed);
+        if (k->m.records_received) { /* this thread alone writes them */
+            kr_counter_add_owned(k->m.records_received, 1);
+            kr_counter_add_owned(k->m.bytes_received,
+                                 r->pub.key_len + r->pub.value_len);
+        }
         return r;
     }
 }
@@ -309,12 +315,31 @@ static krafka_record_t *poll_one(struct krafka_consumer *k, int timeout_ms,
 }
 
 /* Counts the poll for max.poll.interval.ms: the I/O thread notices the
- * count moving, so no clock is read here. */
-static void polled(struct krafka_consumer *k)
+ * count moving, so no clock is read here. Returns the poll's start time
+ * when this poll is one of the 1 in 16 whose latency is recorded, else
+ * 0; serves a due statistics callback. */
+static int64_t polled(struct krafka_consumer *k)
 {
-    atomic_fetch_add_explicit(&k->polls, 1, memory_order_relaxed);
+    uint64_t n = atomic_fetch_add_explicit(&k->polls, 1,
+                                           memory_order_relaxed);
     if (atomic_load_explicit(&k->poll_expired, memory_order_relaxed))
         kr_cgrp_polled(k); /* left the group for not polling: rejoin */
+    kr_client_stats_serve(&k->c->met, k->c);
+    if (!k->m.polls)
+        return 0;
+    kr_counter_add_owned(k->m.polls, 1);
+    return (n & 15) == 0 ? kr_now_us() : 0;
+}
+
+/* The end of a poll that returned @n records or events. */
+static void poll_end(struct krafka_consumer *k, int64_t start_us, size_t n)
+{
+    if (!k->m.polls)
+        return;
+    if (n == 0)
+        kr_counter_add_owned(k->m.empty_polls, 1);
+    if (start_us)
+        kr_latency_record(k->m.poll_latency, kr_now_us() - start_us);
 }
 
 static void intercept(struct krafka_consumer *k, krafka_record_t *rec)
@@ -333,11 +358,12 @@ krafka_record_t *krafka_consumer_poll(krafka_consumer_t *k, int timeout_ms)
 {
     if (!k)
         return NULL;
-    polled(k);
+    int64_t start = polled(k);
     int64_t deadline = 0;
     krafka_record_t *rec = poll_one(k, timeout_ms, &deadline);
     if (rec)
         intercept(k, rec);
+    poll_end(k, start, rec != NULL);
     return rec;
 }
 
@@ -346,7 +372,7 @@ size_t krafka_consumer_poll_batch(krafka_consumer_t *k, krafka_record_t **out,
 {
     if (!k || !out || max == 0)
         return 0;
-    polled(k);
+    int64_t start = polled(k);
     size_t n = 0;
     int64_t deadline = 0;
     while (n < max) {
@@ -356,6 +382,7 @@ size_t krafka_consumer_poll_batch(krafka_consumer_t *k, krafka_record_t **out,
         intercept(k, rec);
         out[n++] = rec;
     }
+    poll_end(k, start, n);
     return n;
 }
 

@@ -178,6 +178,30 @@ static void put_prom_latency(struct kr_buf *b, struct kr_buf *side,
     put_fmt(side, "%" PRIu64 "\n", snap->count);
 }
 
+/* A histogram's value in its unit (recorded / scale), shortest exact. */
+static void put_scaled(struct kr_buf *b, double v, double scale)
+{
+    put_fmt(b, "%.9g", v / scale);
+}
+
+/* One histogram series: a summary (quantiles, _sum, _count). */
+static void put_prom_histogram(struct kr_buf *b, const struct kr_metric *s,
+                               struct kr_latency_snapshot *snap)
+{
+    double scale = s->family->scale;
+    kr_latency_snapshot(s->value, snap);
+    for (size_t j = 0; j < Q_CNT; j++) {
+        put_prom_sample(b, s, "", "quantile", quantiles[j].label);
+        put_scaled(b, kr_latency_quantile(snap, quantiles[j].q), scale);
+        kr_buf_put_u8(b, '\n');
+    }
+    put_prom_sample(b, s, "_sum", NULL, NULL);
+    put_scaled(b, (double)snap->sum, scale);
+    kr_buf_put_u8(b, '\n');
+    put_prom_sample(b, s, "_count", NULL, NULL);
+    put_fmt(b, "%" PRIu64 "\n", snap->count);
+}
+
 static bool is_counter(enum kr_metric_type t)
 {
     return t == KR_METRIC_COUNTER || t == KR_METRIC_COUNTER_STRIPED;
@@ -206,6 +230,12 @@ static krafka_err_t put_prom_family(struct kr_buf *b, struct kr_buf *side,
         if (side->err)
             return side->err;
         kr_buf_write(b, side->data, side->len);
+        return b->err;
+    }
+    if (f->type == KR_METRIC_HISTOGRAM) {
+        put_prom_header(b, f, "", "summary");
+        for (size_t i = 0; i < n; i++)
+            put_prom_histogram(b, all[i], snap);
         return b->err;
     }
     bool counter = is_counter(f->type);
@@ -318,6 +348,22 @@ static void put_json_latency(struct kr_buf *b, const struct kr_metric *s,
             l.p99_us, l.p999_us);
 }
 
+static void put_json_histogram(struct kr_buf *b, const struct kr_metric *s,
+                               struct kr_latency_snapshot *snap)
+{
+    double k = s->family->scale;
+    krafka_metrics_latency_t l;
+    kr_latency_snapshot(s->value, snap);
+    kr_latency_to_public(snap, &l);
+    put_fmt(b, ",\"count\":%" PRIu64 ",\"sum\":%.9g,\"min\":%.9g", l.count,
+            (double)l.sum_us / k, (double)l.min_us / k);
+    put_fmt(b, ",\"max\":%.9g,\"mean\":%.9g,\"p50\":%.9g",
+            (double)l.max_us / k, l.mean_us / k, l.p50_us / k);
+    put_fmt(b, ",\"p90\":%.9g,\"p95\":%.9g,\"p99\":%.9g", l.p90_us / k,
+            l.p95_us / k, l.p99_us / k);
+    put_fmt(b, ",\"p999\":%.9g", l.p999_us / k);
+}
+
 static void put_json_metric(struct kr_buf *b, const struct kr_metric *s,
                             struct kr_latency_snapshot *snap)
 {
@@ -325,9 +371,10 @@ static void put_json_metric(struct kr_buf *b, const struct kr_metric *s,
     put_str(b, "{\"name\":");
     put_json_string(b, f->name);
     put_str(b, ",\"type\":");
-    put_str(b, is_counter(f->type)        ? "\"counter\""
-               : f->type == KR_METRIC_GAUGE ? "\"gauge\""
-                                            : "\"latency\"");
+    put_str(b, is_counter(f->type)            ? "\"counter\""
+               : f->type == KR_METRIC_GAUGE   ? "\"gauge\""
+               : f->type == KR_METRIC_LATENCY ? "\"latency\""
+                                              : "\"histogram\"");
     put_str(b, ",\"help\":");
     put_json_string(b, f->help);
     put_str(b, ",\"labels\":{");
@@ -341,6 +388,8 @@ static void put_json_metric(struct kr_buf *b, const struct kr_metric *s,
     kr_buf_put_u8(b, '}');
     if (f->type == KR_METRIC_LATENCY)
         put_json_latency(b, s, snap);
+    else if (f->type == KR_METRIC_HISTOGRAM)
+        put_json_histogram(b, s, snap);
     else
         put_fmt(b, ",\"value\":%" PRIu64, kr_metric_value(s));
     kr_buf_put_u8(b, '}');

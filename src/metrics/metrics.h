@@ -190,6 +190,65 @@ static inline void kr_latency_record(struct kr_latency *l, int64_t us)
         ;
 }
 
+/* Many values recorded into one tracker from one thread (a batch's
+ * records): runs of values in the same bucket cost one atomic add, the
+ * sum one, min and max one CAS each, at kr_latency_acc_done(). */
+struct kr_latency_acc {
+    struct kr_latency *lat;
+    size_t bucket;     /* of the current run */
+    uint64_t run;      /* values in it not yet added */
+    uint64_t sum, min, max;
+};
+
+static inline void kr_latency_acc_init(struct kr_latency_acc *a,
+                                       struct kr_latency *l)
+{
+    *a = (struct kr_latency_acc){.lat = l, .min = UINT64_MAX};
+}
+
+static inline void kr_latency_acc_flush_run(struct kr_latency_acc *a)
+{
+    if (a->run)
+        atomic_fetch_add_explicit(&a->lat->buckets[a->bucket], a->run,
+                                  memory_order_relaxed);
+    a->run = 0;
+}
+
+static inline void kr_latency_acc_add(struct kr_latency_acc *a, int64_t us)
+{
+    uint64_t v = kr_latency_clamp(us);
+    size_t b = kr_latency_bucket(v);
+    if (b != a->bucket) {
+        kr_latency_acc_flush_run(a);
+        a->bucket = b;
+    }
+    a->run++;
+    a->sum += v;
+    if (v < a->min)
+        a->min = v;
+    if (v > a->max)
+        a->max = v;
+}
+
+static inline void kr_latency_acc_done(struct kr_latency_acc *a)
+{
+    kr_latency_acc_flush_run(a);
+    if (a->min == UINT64_MAX)
+        return; /* nothing added */
+    struct kr_latency *l = a->lat;
+    atomic_fetch_add_explicit(&l->sum, a->sum, memory_order_relaxed);
+    uint64_t cur = atomic_load_explicit(&l->min, memory_order_relaxed);
+    while (a->min < cur && !atomic_compare_exchange_weak_explicit(
+                               &l->min, &cur, a->min, memory_order_relaxed,
+                               memory_order_relaxed))
+        ;
+    cur = atomic_load_explicit(&l->max, memory_order_relaxed);
+    while (a->max > cur && !atomic_compare_exchange_weak_explicit(
+                               &l->max, &cur, a->max, memory_order_relaxed,
+                               memory_order_relaxed))
+        ;
+}
+
 /* Timer: kr_latency_start(), then kr_latency_stop() records the time
  * since start and returns it (us). A timer belongs to one thread. */
 struct kr_latency_timer {
@@ -226,6 +285,7 @@ enum kr_metric_type {
     KR_METRIC_COUNTER_STRIPED, /* exported as a counter */
     KR_METRIC_GAUGE,
     KR_METRIC_LATENCY,
+    KR_METRIC_HISTOGRAM, /* unitless values (sizes, ratios): a summary */
 };
 
 /* Labels besides client_id (which every series of a registry has). */
@@ -250,12 +310,21 @@ struct kr_metric {
 struct kr_metric_family {
     struct kr_metric_family *next;
     enum kr_metric_type type;
+    double scale; /* histogram: exported value = recorded value / scale */
     char *name; /* owned, without "krafka_" */
     char *help; /* owned */
 };
 
+/* Called before every export of the registry (see kr_metrics_set_refresh). */
+typedef void (*kr_metrics_refresh_fn)(void *arg);
+
 struct krafka_metrics {
     pthread_mutex_t lock; /* guards the lists; updates never take it */
+    /* Guards the refresh hook and is held while it runs, so clearing the
+     * hook waits for a running refresh. Taken before lock, never inside. */
+    pthread_mutex_t refresh_lock;
+    kr_metrics_refresh_fn refresh;
+    void *refresh_arg;
     char *client_id;      /* owned */
     struct kr_metric_family *families; /* newest first */
     struct kr_metric *series, **series_tail;
@@ -296,6 +365,35 @@ struct kr_latency *kr_metrics_latency(krafka_metrics_t *m, const char *name,
                                       const char *help,
                                       const struct kr_label *labels,
                                       size_t label_cnt);
+/* A histogram of unitless values (recorded with kr_latency_record, so
+ * clamped to [1, 3.6e9]): record value * @scale to keep fractions (a ratio
+ * recorded in thousandths has @scale 1000); exports divide by @scale. The
+ * first registration's @scale wins. Exported as a Prometheus summary
+ * krafka_<name> and as JSON type "histogram". */
+struct kr_latency *kr_metrics_histogram(krafka_metrics_t *m, const char *name,
+                                        const char *help, double scale,
+                                        const struct kr_label *labels,
+                                        size_t label_cnt);
+
+/* Sets (or with @fn NULL clears) the hook every export runs first, so a
+ * client can set gauges it computes from its own state (queue depths,
+ * lag) only when somebody looks. Runs on the exporting thread, under
+ * refresh_lock (one refresh at a time); it may register series. Clearing
+ * waits for a running refresh to return. Thread: any. */
+void kr_metrics_set_refresh(krafka_metrics_t *m, kr_metrics_refresh_fn fn,
+                            void *arg);
+/* Runs @m's refresh hook, if any. Thread: any. */
+void kr_metrics_refresh(const krafka_metrics_t *m);
+
+/* Adds @n to a counter only one thread updates at a time: a plain load
+ * and store (no locked instruction), still a torn-free atomic for readers.
+ * A racing reset may be undone. */
+static inline void kr_counter_add_owned(struct kr_counter *c, uint64_t n)
+{
+    atomic_store_explicit(
+        &c->v, atomic_load_explicit(&c->v, memory_order_relaxed) + n,
+        memory_order_relaxed);
+}
 
 /* The series of @n registries, sorted by name (byte order), then registry,
  * then registration order: a malloc'd array the caller frees. The series

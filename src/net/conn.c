@@ -94,6 +94,8 @@ int16_t kr_conn_api_version(const struct kr_conn *conn,
  * needed. */
 static void req_release(struct kr_req *r)
 {
+    if (r->conn)
+        kr_m_gsub(r->conn->b->m.requests_in_flight, 1);
     r->queue = NULL;
     if (r->conn && r->conn->b) {
         r->answered = true;
@@ -200,6 +202,14 @@ void kr_conn_fail(struct kr_conn *conn, krafka_err_t err, bool fatal,
     va_end(ap);
 
     bool was_up = conn->state == KR_CONN_UP;
+    kr_m_inc(c->met.connection_errors);
+    if (was_up) {
+        kr_m_inc(c->met.connections_closed);
+        kr_m_gsub(c->met.active_connections, 1);
+    }
+    if (err == KRAFKA_ERR_LOCAL_AUTHENTICATION ||
+        err == KRAFKA_ERR_SASL_AUTHENTICATION_FAILED)
+        kr_m_inc(c->met.auth_failures);
     snprintf(c->last_errstr, sizeof c->last_errstr, "%.200s: %.300s",
              conn->b->name,
              msg);
@@ -241,6 +251,10 @@ void kr_conn_destroy(struct kr_conn *conn, krafka_err_t err)
         return;
     struct kr_client *c = conn->c;
     kr_timer_stop(&c->loop, &conn->timer);
+    if (conn->state == KR_CONN_UP) {
+        kr_m_inc(c->met.connections_closed);
+        kr_m_gsub(c->met.active_connections, 1);
+    }
     close_socket(conn);
     struct kr_req *r;
     while ((r = kr_reqq_pop(&conn->inflight))) {
@@ -552,6 +566,11 @@ static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len,
     kr_reqq_pop(&conn->inflight);
     req_release(r);
     uint32_t gen = conn->gen;
+    struct kr_broker_metrics *bm = &conn->b->m;
+    if (bm->request_latency) {
+        kr_latency_record(bm->request_latency, kr_now_us() - r->sent_us);
+        kr_counter_add(bm->response_bytes, 4 + len);
+    }
     kr_dbg(&conn->c->log, KR_DBG_PROTOCOL, "RECV",
            "%s: %s v%d response corr %d, %zu bytes, %lld us",
            conn->b->name, r->api->name, r->ver, (int)corr, len,
@@ -685,6 +704,7 @@ static ssize_t sock_write(struct kr_conn *conn, const struct iovec *iov,
 static bool written(struct kr_conn *conn, struct kr_req *r)
 {
     r->sent_us = kr_now_us();
+    kr_m_add(conn->b->m.request_bytes, r->frame.len + r->refs.bytes);
     conn->wcur = r->next;
     if (!r->no_response)
         return true;
@@ -757,6 +777,7 @@ static bool encode(struct kr_conn *conn, struct kr_req *r)
     r->conn = conn;
     r->queue = &conn->inflight;
     kr_reqq_push(&conn->inflight, r);
+    kr_m_gadd(conn->b->m.requests_in_flight, 1);
     /* Each attempt may take request.timeout.ms; the request as a whole
      * ends at its deadline. Setup requests have the setup timer. */
     if (r != &conn->setup) {
@@ -816,6 +837,9 @@ void kr_conn_set_up(struct kr_conn *conn)
     conn->failures = 0;
     conn->down_logged = false;
     conn->ready_us = kr_now_us() - conn->connect_start_us;
+    kr_m_inc(c->met.connections_created);
+    kr_m_gadd(c->met.active_connections, 1);
+    kr_m_rec(conn->b->m.connect_latency, conn->ready_us);
     kr_dbg(&c->log, KR_DBG_BROKER, "READY",
            "%s/%s: ready at %s in %lld us", conn->b->name,
            lane_name(conn->lane), conn->addr, (long long)conn->ready_us);

@@ -116,11 +116,19 @@ void kr_accum_close(struct krafka_producer *p, struct kr_ppart *pp)
         return;
     pp->open = NULL;
     const struct krafka_conf *cf = p->conf;
+    size_t raw = kr_batch_size_estimate(&pp->w);
     /* A codec failure leaves the batch open: send it uncompressed. */
     if (kr_batch_finish(&pp->w, cf->compression, cf->compression_level) !=
         KRAFKA_ERR_NONE)
         kr_batch_finish(&pp->w, KR_COMPRESSION_NONE, 0);
     b->order = pp->closed++;
+    if (p->m.batch_records) {
+        kr_latency_record(p->m.batch_records, b->cnt);
+        kr_latency_record(p->m.batch_bytes, (int64_t)b->buf.len);
+        if (cf->compression != KR_COMPRESSION_NONE && b->buf.len > 0)
+            kr_latency_record(p->m.compression_ratio,
+                              (int64_t)(raw * 1000 / b->buf.len));
+    }
     if (pp->ready_tail)
         pp->ready_tail->next = b;
     else

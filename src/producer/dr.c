@@ -67,6 +67,32 @@ static void release_msgs(struct krafka_producer *p, const struct kr_dr *dr)
     kr_producer_release(p, dr->cnt, bytes);
 }
 
+/* The outcome's metrics: one pass over the records for the delivered
+ * ones (bytes, send latency from the one clock read of the batch). */
+static void dr_metrics(struct krafka_producer *p, const struct kr_dr *dr)
+{
+    struct kr_producer_metrics *m = &p->m;
+    if (!m->records_sent)
+        return;
+    if (dr->err != KRAFKA_ERR_NONE) {
+        kr_counter_add(dr->err == KRAFKA_ERR_LOCAL_MSG_TIMED_OUT
+                           ? m->records_expired
+                           : m->records_dropped,
+                       (uint64_t)dr->cnt);
+        return;
+    }
+    uint64_t bytes = 0;
+    struct kr_latency_acc acc;
+    kr_latency_acc_init(&acc, m->send_latency);
+    for (int32_t i = 0; i < dr->cnt; i++) {
+        bytes += dr->msgs[i].kv_bytes;
+        kr_latency_acc_add(&acc, dr->ack_us - dr->msgs[i].enq_us);
+    }
+    kr_latency_acc_done(&acc);
+    kr_counter_add(m->records_sent, (uint64_t)dr->cnt);
+    kr_counter_add(m->bytes_sent, bytes);
+}
+
 /* On the I/O thread: interceptors and send_sync waiters (@syncs: there are
  * some); true when the application's callback still wants the reports. */
 static bool dr_prepare(struct krafka_producer *p, struct kr_dr *dr,
@@ -111,6 +137,7 @@ void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
                          .log_append_time = log_append_time, .err = err,
                          .errstr = errstr && *errstr ? strdup(errstr) : NULL,
                          .ack_us = kr_now_us()};
+    dr_metrics(p, dr);
     if (!dr_prepare(p, dr, syncs)) {
         release_msgs(p, dr);
         dr_free(dr);

@@ -298,6 +298,8 @@ static void fail_parked(struct krafka_producer *p, struct kr_ptopic *t,
         *m = (struct kr_pmsg){.opaque = pd->opaque,
                               .timestamp = pd->timestamp,
                               .enq_us = pd->enq_us, .size = pd->size,
+                              .kv_bytes = (uint32_t)(pd->key_len +
+                                                     pd->value_len),
                               .sync = pd->sync};
     else
         kr_producer_release(p, 1, pd->size);
@@ -316,6 +318,8 @@ static void unpark_one(struct krafka_producer *p, struct kr_ptopic *t,
                     .partition = pd->partition,
                     .m = {.opaque = pd->opaque, .timestamp = pd->timestamp,
                           .enq_us = pd->enq_us, .size = pd->size,
+                          .kv_bytes = (uint32_t)(pd->key_len +
+                                                 pd->value_len),
                           .sync = pd->sync}};
     krafka_err_t err = place(p, t, &r);
     if (err != KRAFKA_ERR_NONE)
@@ -477,7 +481,8 @@ static krafka_err_t send_rec(struct krafka_producer *p,
         .timestamp = msg->timestamp
                          ? msg->timestamp
                          : (now + atomic_load(&p->wall_offset_us)) / 1000,
-        .enq_us = now, .size = (uint32_t)size, .sync = sync};
+        .enq_us = now, .size = (uint32_t)size,
+        .kv_bytes = (uint32_t)(msg->key_len + msg->value_len), .sync = sync};
     struct kr_ptopic *t = topic_get(p, msg->topic);
     if (!t)
         return KRAFKA_ERR_LOCAL_NOMEM;
@@ -574,7 +579,12 @@ krafka_err_t krafka_producer_send_sync(krafka_producer_t *p,
 
 int krafka_producer_poll(krafka_producer_t *p, int timeout_ms)
 {
-    return p ? kr_dr_serve(p, timeout_ms) : 0;
+    if (!p)
+        return 0;
+    kr_client_stats_serve(&p->c->met, p->c);
+    int n = kr_dr_serve(p, timeout_ms);
+    kr_client_stats_serve(&p->c->met, p->c);
+    return n;
 }
 
 krafka_err_t krafka_producer_flush(krafka_producer_t *p, int timeout_ms)
@@ -706,6 +716,7 @@ krafka_err_t krafka_producer_new(krafka_producer_t **out,
                         p->conf->partitioner_cb, p->conf->partitioner_opaque);
     kr_sender_init(p);
     kr_producer_wall_sync(p);
+    kr_producer_metrics_init(p);
     p->c->on_wake = kr_sender_wake;
     p->c->on_metadata = kr_sender_metadata;
     p->c->on_fatal = kr_sender_fatal;
@@ -724,6 +735,7 @@ void krafka_producer_destroy(krafka_producer_t *p)
 {
     if (!p)
         return;
+    kr_producer_metrics_detach(p);
     krafka_producer_flush(p, p->conf->close_timeout_ms);
     krafka_producer_purge(p, KRAFKA_PURGE_QUEUE | KRAFKA_PURGE_INFLIGHT);
     kr_dr_serve(p, 0);

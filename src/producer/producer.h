@@ -39,6 +39,7 @@ struct kr_pmsg {
     int64_t timestamp;    /* ms, CreateTime */
     int64_t enq_us;       /* when send() queued it */
     uint32_t size;        /* accounted bytes */
+    uint32_t kv_bytes;    /* key + value bytes (bytes_sent metric) */
     struct kr_sync *sync; /* owned reference, or NULL */
 };
 
@@ -144,8 +145,19 @@ struct kr_dr {
     int64_t ack_us;
 };
 
+/* The producer's metrics (docs/METRICS.md); NULLs with metrics off. */
+struct kr_producer_metrics {
+    struct kr_counter *records_sent, *bytes_sent, *batches_sent;
+    struct kr_counter *errors, *retries, *records_dropped, *records_expired;
+    struct kr_gauge *buffered_records, *buffered_bytes; /* by refresh */
+    struct kr_latency *batch_records, *batch_bytes; /* histograms */
+    struct kr_latency *compression_ratio, *request_records;
+    struct kr_latency *send_latency, *queue_time, *throttle_time;
+};
+
 struct krafka_producer {
     struct kr_client *c;             /* owned */
+    struct kr_producer_metrics m;
     const struct krafka_conf *conf;  /* = c->conf */
     struct kr_partitioner partitioner;
 
@@ -255,6 +267,11 @@ void kr_producer_fail_parked(struct krafka_producer *p, krafka_err_t err,
                              const char *errstr);
 /* Recomputes wall_offset_us. Thread: any. */
 void kr_producer_wall_sync(struct krafka_producer *p);
+/* pmetrics.c: registers the metrics and the refresh hook; detach stops
+ * the hook (before the producer is freed). */
+void kr_producer_metrics_init(struct krafka_producer *p);
+void kr_producer_metrics_detach(struct krafka_producer *p);
+
 /* Releases the accounting of @n records of @bytes bytes. */
 void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes);
 

@@ -212,6 +212,7 @@ static void batch_error(struct krafka_producer *p, struct kr_pbatch *b,
                    err == KRAFKA_ERR_INVALID_PRODUCER_EPOCH;
     bool retriable = (krafka_err_is_retriable(err) || seq_err) &&
                      err != KRAFKA_ERR_LOCAL_DESTROY;
+    kr_m_inc(p->m.errors);
     if (retriable && b->attempts <= cf->retries && now < b->deadline_us) {
         if (refresh_worthy(err))
             kr_md_refresh(p->c, "produce error");
@@ -224,6 +225,7 @@ static void batch_error(struct krafka_producer *p, struct kr_pbatch *b,
                "%s [%d]: %d records (seq %d, pid %lld), attempt %d: %s",
                b->part->topic->name, (int)b->part->id, (int)b->cnt,
                (int)b->base_seq, (long long)b->pid, b->attempts, errstr);
+        kr_m_inc(p->m.retries);
         b->retry_at_us = now + retry_backoff_us(cf, b->attempts);
         b->part->retrying = true;
         if (p->producer_id < 0)
@@ -248,6 +250,7 @@ static void batch_ok(struct krafka_producer *p, struct kr_pbatch *b,
     struct kr_ppart *pp = b->part;
     if (!p->conf->enable_idempotence || b->pid == p->producer_id)
         pp->acked = true;
+    kr_m_inc(p->m.batches_sent);
     if (pp->retrying && (!pp->ready || pp->ready->attempts == 0))
         pp->retrying = false;
     kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt, b->syncs,
@@ -361,6 +364,9 @@ static void produce_done(struct kr_client *c, struct kr_req *r,
         for (int32_t i = 0; i < pr->cnt; i++)
             batch_ok(p, pr->batches[i], NULL);
     } else {
+        const struct kr_ProduceResponse *res = resp;
+        if (res->ThrottleTimeMs > 0)
+            kr_m_rec(p->m.throttle_time, (int64_t)res->ThrottleTimeMs * 1000);
         produce_answered(pr, resp);
     }
     produce_req_free(pr);
@@ -461,7 +467,8 @@ static bool ids_known(const struct produce_req *pr)
     return true;
 }
 
-static void send_builder(struct krafka_producer *p, struct builder *bl)
+static void send_builder(struct krafka_producer *p, struct builder *bl,
+                         int64_t now)
 {
     const struct krafka_conf *cf = p->conf;
     struct produce_req *pr = calloc(1, sizeof *pr);
@@ -483,6 +490,16 @@ static void send_builder(struct krafka_producer *p, struct builder *bl)
     }
     pr->msg.Acks = (int16_t)cf->acks;
     pr->msg.TimeoutMs = cf->request_timeout_ms;
+    if (p->m.request_records) {
+        int64_t recs = 0;
+        for (int32_t i = 0; i < pr->cnt; i++) {
+            recs += pr->batches[i]->cnt;
+            if (pr->batches[i]->attempts == 0)
+                kr_latency_record(p->m.queue_time,
+                                  now - pr->batches[i]->first_us);
+        }
+        kr_latency_record(p->m.request_records, recs);
+    }
     for (int32_t i = 0; i < pr->cnt; i++) {
         pr->batches[i]->attempts++;
         pr->batches[i]->part->inflight++;
@@ -684,7 +701,7 @@ static void sender_pass(struct krafka_producer *p)
     pthread_rwlock_unlock(&p->topics_lock);
     fail_expired(p, expired);
     for (int32_t i = 0; i < ps.nb; i++) {
-        send_builder(p, &ps.bs[i]);
+        send_builder(p, &ps.bs[i], ps.now);
         free(ps.bs[i].batches);
     }
     free(ps.bs);

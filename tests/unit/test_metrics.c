@@ -9,6 +9,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -624,7 +625,12 @@ START_TEST(visitor_sees_every_metric_by_name_with_labels_and_values)
     ck_assert_uint_eq(s.lat_count, 1000);
     ck_assert_str_eq(s.order[0], "consumer_poll_latency");
     ck_assert_str_eq(s.order[5], "producer_request_latency");
-    krafka_metrics_visitor_t old = {.size = sizeof v - 1};
+    /* A visitor from before the histogram callback is accepted; one
+     * shorter than that is not. */
+    krafka_metrics_visitor_t old = {
+        .size = offsetof(krafka_metrics_visitor_t, histogram)};
+    ck_assert_int_eq(krafka_metrics_visit(m, &old, &s), KRAFKA_ERR_NONE);
+    old.size--;
     ck_assert_int_eq(krafka_metrics_visit(m, &old, &s),
                      KRAFKA_ERR_LOCAL_INVALID_ARG);
     kr_metrics_registry_destroy(m);
@@ -744,6 +750,210 @@ START_TEST(http_endpoint_serves_get_metrics_on_loopback_and_nothing_else)
 }
 END_TEST
 
+START_TEST(histograms_export_as_a_summary_scaled_and_in_json)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c1");
+    struct kr_latency *h =
+        kr_metrics_histogram(m, "ratio", "a ratio", 1000, NULL, 0);
+    ck_assert_ptr_nonnull(h);
+    /* A second registration returns the same series; another type does
+     * not get the name. */
+    ck_assert_ptr_eq(kr_metrics_histogram(m, "ratio", "", 1, NULL, 0), h);
+    ck_assert_ptr_null(kr_metrics_latency(m, "ratio", "", NULL, 0));
+    ck_assert_ptr_null(kr_metrics_histogram(m, "bad", "", 0, NULL, 0));
+    kr_latency_record(h, 1500); /* 1.5 */
+    kr_latency_record(h, 2000);
+    kr_latency_record(h, 2500);
+    char *text = NULL;
+    size_t len = 0, fams = 0;
+    ck_assert_int_eq(krafka_metrics_prometheus(m, &text, &len),
+                     KRAFKA_ERR_NONE);
+    const char *err = prom_check(text, &fams);
+    ck_assert_msg(!err, "%s\n%s", err, text);
+    ck_assert_uint_eq(fams, 1);
+    ck_assert_ptr_nonnull(strstr(text, "# TYPE krafka_ratio summary\n"));
+    const char *q = "krafka_ratio{client_id=\"c1\",quantile=\"0.5\"} ";
+    const char *at = strstr(text, q);
+    ck_assert_ptr_nonnull(at);
+    ck_assert_double_eq_tol(strtod(at + strlen(q), NULL), 2.0, 0.04);
+    ck_assert_ptr_nonnull(strstr(text, "krafka_ratio_sum{client_id=\"c1\"} 6\n"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "krafka_ratio_count{client_id=\"c1\"} 3\n"));
+    krafka_metrics_free(text);
+    ck_assert_int_eq(krafka_metrics_json(m, &text, &len), KRAFKA_ERR_NONE);
+    ck_assert_ptr_null(json_check(text, len));
+    ck_assert_ptr_nonnull(strstr(text, "\"type\":\"histogram\""));
+    ck_assert_ptr_nonnull(strstr(text, "\"count\":3,\"sum\":6,\"min\":1.5,"
+                                       "\"max\":2.5,\"mean\":2,\"p50\":"));
+    krafka_metrics_free(text);
+    krafka_metrics_reset(m);
+    struct kr_latency_snapshot *sn = malloc(sizeof *sn);
+    kr_latency_snapshot(h, sn);
+    ck_assert_uint_eq(sn->count, 0);
+    free(sn);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
+struct hist_seen {
+    int calls;
+    double scale;
+    uint64_t count;
+};
+
+static void on_hist(void *opaque, const krafka_metric_desc_t *d,
+                    const krafka_metrics_latency_t *h, double scale)
+{
+    struct hist_seen *s = opaque;
+    (void)d;
+    s->calls++;
+    s->scale = scale;
+    s->count = h->count;
+}
+
+START_TEST(visitor_gets_histograms_with_their_scale)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c");
+    kr_latency_record(kr_metrics_histogram(m, "sizes", "", 1, NULL, 0), 7);
+    kr_latency_record(kr_metrics_histogram(m, "ratio", "", 1000, NULL, 0),
+                      1000);
+    struct hist_seen s = {0};
+    krafka_metrics_visitor_t v = {.size = sizeof v, .histogram = on_hist};
+    ck_assert_int_eq(krafka_metrics_visit(m, &v, &s), KRAFKA_ERR_NONE);
+    ck_assert_int_eq(s.calls, 2);
+    ck_assert_double_eq(s.scale, 1); /* "sizes" comes last */
+    ck_assert_uint_eq(s.count, 1);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
+struct refresh_arg {
+    struct kr_gauge *g;
+    int calls;
+};
+
+static void refresh_fn(void *arg)
+{
+    struct refresh_arg *a = arg;
+    a->calls++;
+    kr_gauge_set(a->g, 40 + (uint64_t)a->calls);
+}
+
+START_TEST(the_refresh_hook_runs_before_every_export_until_cleared)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c");
+    struct refresh_arg a = {.g = kr_metrics_gauge(m, "depth", "", NULL, 0)};
+    kr_metrics_set_refresh(m, refresh_fn, &a);
+    char *text = NULL;
+    ck_assert_int_eq(krafka_metrics_prometheus(m, &text, NULL),
+                     KRAFKA_ERR_NONE);
+    ck_assert_ptr_nonnull(strstr(text, "krafka_depth{client_id=\"c\"} 41\n"));
+    krafka_metrics_free(text);
+    ck_assert_int_eq(krafka_metrics_json(m, &text, NULL), KRAFKA_ERR_NONE);
+    krafka_metrics_free(text);
+    krafka_metrics_snapshot_t snap;
+    ck_assert_int_eq(krafka_metrics_snapshot(m, &snap, sizeof snap),
+                     KRAFKA_ERR_NONE);
+    ck_assert_int_eq(a.calls, 3);
+    kr_metrics_set_refresh(m, NULL, NULL);
+    ck_assert_int_eq(krafka_metrics_prometheus(m, &text, NULL),
+                     KRAFKA_ERR_NONE);
+    krafka_metrics_free(text);
+    ck_assert_int_eq(a.calls, 3);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
+START_TEST(snapshot_sums_series_by_name_and_respects_the_struct_size)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c");
+    struct kr_label b1 = {"broker", "1"}, b2 = {"broker", "2"};
+    kr_counter_add(kr_metrics_counter(m, "records_sent", "", NULL, 0), 5);
+    kr_counter_add(kr_metrics_counter(m, "connections_created", "", NULL, 0),
+                   2);
+    kr_gauge_set(kr_metrics_gauge(m, "requests_in_flight", "", &b1, 1), 2);
+    kr_gauge_set(kr_metrics_gauge(m, "requests_in_flight", "", &b2, 1), 3);
+    kr_latency_record(kr_metrics_latency(m, "request_latency", "", &b1, 1),
+                      100);
+    kr_latency_record(kr_metrics_latency(m, "request_latency", "", &b2, 1),
+                      300);
+    kr_latency_record(kr_metrics_latency(m, "request_latency", "", &b2, 1),
+                      200);
+    /* A name the struct does not know is ignored. */
+    kr_counter_inc(kr_metrics_counter(m, "other", "", NULL, 0));
+    krafka_metrics_snapshot_t s;
+    memset(&s, 0xff, sizeof s);
+    ck_assert_int_eq(krafka_metrics_snapshot(m, &s, sizeof s),
+                     KRAFKA_ERR_NONE);
+    ck_assert_uint_eq(s.records_sent, 5);
+    ck_assert_uint_eq(s.connections_created, 2);
+    ck_assert_uint_eq(s.requests_in_flight, 5);
+    ck_assert_uint_eq(s.records_received, 0);
+    ck_assert_uint_eq(s.request_latency.count, 3);
+    ck_assert_uint_eq(s.request_latency.max_us, 300);
+    ck_assert_double_eq(s.request_latency.mean_us, 200);
+    ck_assert_double_eq_tol(s.request_latency.p50_us, 200, 200 * 0.016);
+    ck_assert_uint_eq(s.send_latency.count, 0);
+    /* An older, shorter struct gets its prefix only. */
+    krafka_metrics_snapshot_t part;
+    memset(&part, 0xff, sizeof part);
+    size_t n = offsetof(krafka_metrics_snapshot_t, active_connections);
+    ck_assert_int_eq(krafka_metrics_snapshot(m, &part, n), KRAFKA_ERR_NONE);
+    ck_assert_uint_eq(part.connections_created, 2);
+    ck_assert_uint_eq(part.active_connections, UINT64_MAX);
+    ck_assert_int_eq(krafka_metrics_snapshot(m, &part, sizeof part + 1),
+                     KRAFKA_ERR_LOCAL_INVALID_ARG);
+    ck_assert_int_eq(krafka_metrics_snapshot(m, &part, 0),
+                     KRAFKA_ERR_LOCAL_INVALID_ARG);
+    ck_assert_int_eq(krafka_metrics_snapshot(NULL, &part, sizeof part),
+                     KRAFKA_ERR_LOCAL_INVALID_ARG);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
+START_TEST(an_owned_counter_adds_without_a_locked_instruction)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c");
+    struct kr_counter *c = kr_metrics_counter(m, "polls", "", NULL, 0);
+    for (int i = 0; i < 1000; i++)
+        kr_counter_add_owned(c, 2);
+    ck_assert_uint_eq(kr_counter_get(c), 2000);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
+START_TEST(an_accumulated_batch_records_like_one_record_each)
+{
+    krafka_metrics_t *m = kr_metrics_registry_new("c");
+    struct kr_latency *one = kr_metrics_latency(m, "one", "", NULL, 0);
+    struct kr_latency *acc_l = kr_metrics_latency(m, "acc", "", NULL, 0);
+    struct kr_latency_acc acc;
+    kr_latency_acc_init(&acc, acc_l);
+    kr_latency_acc_done(&acc); /* empty: nothing */
+    kr_latency_acc_init(&acc, acc_l);
+    uint64_t x = 12345;
+    for (int i = 0; i < 5000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        int64_t v = i < 2500 ? 5000 - i : (int64_t)(x >> 40) - 1000;
+        kr_latency_record(one, v);
+        kr_latency_acc_add(&acc, v);
+    }
+    kr_latency_acc_done(&acc);
+    struct kr_latency_snapshot *a = malloc(2 * sizeof *a);
+    kr_latency_snapshot(one, &a[0]);
+    kr_latency_snapshot(acc_l, &a[1]);
+    ck_assert_uint_eq(a[0].count, 5000);
+    ck_assert_uint_eq(a[1].count, a[0].count);
+    ck_assert_uint_eq(a[1].sum, a[0].sum);
+    ck_assert_uint_eq(a[1].min, a[0].min);
+    ck_assert_uint_eq(a[1].max, a[0].max);
+    ck_assert_int_eq(memcmp(a[0].buckets, a[1].buckets, sizeof a[0].buckets),
+                     0);
+    free(a);
+    kr_metrics_registry_destroy(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("metrics");
@@ -771,6 +981,13 @@ int main(void)
     tcase_add_test(tc,
                    visitor_sees_every_metric_by_name_with_labels_and_values);
     tcase_add_test(tc, reset_empties_counters_gauges_and_latency_trackers);
+    tcase_add_test(tc, histograms_export_as_a_summary_scaled_and_in_json);
+    tcase_add_test(tc, visitor_gets_histograms_with_their_scale);
+    tcase_add_test(tc, the_refresh_hook_runs_before_every_export_until_cleared);
+    tcase_add_test(tc,
+                   snapshot_sums_series_by_name_and_respects_the_struct_size);
+    tcase_add_test(tc, an_owned_counter_adds_without_a_locked_instruction);
+    tcase_add_test(tc, an_accumulated_batch_records_like_one_record_each);
     tcase_add_test(tc, an_empty_registry_exports_empty_text_and_an_empty_array);
     tcase_add_test(
         tc, http_endpoint_serves_get_metrics_on_loopback_and_nothing_else);
