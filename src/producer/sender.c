@@ -500,6 +500,9 @@ static void send_builder(struct krafka_producer *p, struct builder *bl,
         }
         kr_latency_record(p->m.request_records, recs);
     }
+    /* One attempt waits at most request.timeout.ms (then it is retried,
+     * as Java and librdkafka do), and never past a batch's deadline. */
+    deadline = kr_now_us() + (int64_t)cf->request_timeout_ms * 1000;
     for (int32_t i = 0; i < pr->cnt; i++) {
         pr->batches[i]->attempts++;
         pr->batches[i]->part->inflight++;
@@ -511,10 +514,11 @@ static void send_builder(struct krafka_producer *p, struct builder *bl,
         .api = &kr_api_Produce, .msg = &pr->msg, .broker_id = bl->broker,
         .min_ver = cf->compression == KR_COMPRESSION_ZSTD ? 7 : 3,
         .max_ver = ids_known(pr) ? 0 : 12,
-        .deadline_us = deadline == INT64_MAX
-                           ? kr_now_us() +
-                                 (int64_t)cf->request_timeout_ms * 1000
-                           : deadline,
+        .deadline_us = deadline,
+        /* A leader that cannot be reached fails the attempt at once (and
+         * the retry refreshes the metadata), rather than holding its
+         * batches until the broker is back. */
+        .fail_fast = true,
         .no_response = cf->acks == 0, .done = produce_done};
     pr->next = p->reqs;
     if (p->reqs)
