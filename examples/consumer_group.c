@@ -306,6 +306,8 @@ int main(int argc, char **argv)
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* One line per processed record, visible at once even in a pipe. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
 
     int64_t start = now_ms(), last_commit = start;
     while (!stop) {
