@@ -36,6 +36,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -190,6 +191,22 @@ static void print_record(const krafka_record_t *rec)
            rec->value ? (const char *)rec->value : "");
 }
 
+/* Parses a whole decimal number >= @min, or prints why not and returns -1. */
+static int parse_num(const char *prog, int opt, const char *s, long long min,
+                     long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < min) {
+        fprintf(stderr, "%s: -%c %s: expected a number >= %lld\n", prog, opt,
+                s, min);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static void usage(const char *prog)
 {
     fprintf(stderr,
@@ -240,9 +257,15 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'b': brokers = optarg; break;
         case 'g': group = optarg; break;
-        case 'i': interval_ms = atoll(optarg); break;
-        case 'n': max_records = atoll(optarg); break;
-        case 'T': seconds = atoll(optarg); break;
+        case 'i':
+            bad |= parse_num("consumer_group", opt, optarg, 0, &interval_ms);
+            break;
+        case 'n':
+            bad |= parse_num("consumer_group", opt, optarg, 0, &max_records);
+            break;
+        case 'T':
+            bad |= parse_num("consumer_group", opt, optarg, 0, &seconds);
+            break;
         case 'e': exit_at_end = true; break;
         case 'o': bad |= set(conf, "auto.offset.reset", optarg); break;
         case 's':
@@ -267,6 +290,7 @@ int main(int argc, char **argv)
             krafka_conf_destroy(conf);
             return 0;
         default:
+            usage(argv[0]);
             bad = -1;
             break;
         }

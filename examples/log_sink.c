@@ -198,6 +198,22 @@ static int log_event(struct log_sink *s, enum severity sev,
     return 0;
 }
 
+/* Parses a whole decimal number >= @min, or prints why not and returns -1. */
+static int parse_num(const char *prog, int opt, const char *s, long long min,
+                     long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < min) {
+        fprintf(stderr, "%s: -%c %s: expected a number >= %lld\n", prog, opt,
+                s, min);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 static void usage(const char *prog)
 {
     fprintf(stderr,
@@ -240,8 +256,14 @@ int main(int argc, char **argv)
         case 'b': brokers = optarg; break;
         case 't': s.topic = optarg; break;
         case 'm': mode = optarg; break;
-        case 'n': count = atoll(optarg); break;
-        case 'i': interval_ms = atoll(optarg); break;
+        case 'n':
+        case 'i':
+            if (parse_num("log_sink", opt, optarg, 0,
+                          opt == 'n' ? &count : &interval_ms) != 0) {
+                krafka_conf_destroy(conf);
+                return 2;
+            }
+            break;
         case 'S': by_severity = true; break;
         case 's': s.service = optarg; break;
         case 'v': s.verbose = true; break;

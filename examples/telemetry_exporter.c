@@ -347,8 +347,8 @@ int main(int argc, char **argv)
     size_t val_size = sizeof val;
     long long flush_ms = 60000;
     if (krafka_conf_get(conf, "message.timeout.ms", val, &val_size) ==
-            KRAFKA_ERR_NONE && atoll(val) > 0)
-        flush_ms = atoll(val) + 5000;
+            KRAFKA_ERR_NONE && strtoll(val, NULL, 10) > 0)
+        flush_ms = strtoll(val, NULL, 10) + 5000;
 
     krafka_producer_t *p;
     krafka_err_t err = krafka_producer_new(&p, conf, errstr, sizeof errstr);

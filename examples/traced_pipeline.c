@@ -47,6 +47,7 @@
 #define _POSIX_C_SOURCE 200809L
 #endif
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
@@ -333,7 +334,8 @@ static int run_producer(krafka_conf_t *base, struct pipeline *pl, long n)
         strcmp(pl->producer_id, "krafka") == 0) {
         krafka_conf_set(conf, "client.id", "traced-pipeline-producer", NULL,
                         0);
-        strcpy(pl->producer_id, "traced-pipeline-producer");
+        snprintf(pl->producer_id, sizeof pl->producer_id, "%s",
+                 "traced-pipeline-producer");
     }
     krafka_conf_set_interceptors(conf, on_send, on_ack, pl);
     krafka_producer_t *p;
@@ -472,7 +474,8 @@ static int run_consumer(krafka_conf_t *base, struct pipeline *pl,
         strcmp(pl->consumer_id, "krafka") == 0) {
         krafka_conf_set(conf, "client.id", "traced-pipeline-consumer", NULL,
                         0);
-        strcpy(pl->consumer_id, "traced-pipeline-consumer");
+        snprintf(pl->consumer_id, sizeof pl->consumer_id, "%s",
+                 "traced-pipeline-consumer");
     }
     if (group &&
         (krafka_conf_set(conf, "group.id", group, errstr, sizeof errstr) ||
@@ -540,6 +543,22 @@ static int run_consumer(krafka_conf_t *base, struct pipeline *pl,
     return 0;
 }
 
+/* Parses a whole decimal number >= @min, or prints why not and returns -1. */
+static int parse_num(const char *prog, int opt, const char *s, long long min,
+                     long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < min) {
+        fprintf(stderr, "%s: -%c %s: expected a number >= %lld\n", prog, opt,
+                s, min);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(const char *prog)
@@ -580,9 +599,21 @@ int main(int argc, char **argv)
         case 'b': brokers = optarg; break;
         case 't': pl.topic = optarg; break;
         case 'm': mode = optarg; break;
-        case 'n': n = atol(optarg); break;
+        case 'n':
+        case 'T': {
+            long long v;
+            if (parse_num("traced_pipeline", opt, optarg, -1, &v) != 0 ||
+                v > INT32_MAX) {
+                krafka_conf_destroy(conf);
+                return 2;
+            }
+            if (opt == 'n')
+                n = (long)v;
+            else
+                seconds = (int)v;
+            break;
+        }
         case 'g': group = optarg; break;
-        case 'T': seconds = atoi(optarg); break;
         case 'o': out_path = optarg; break;
         case 'X': {
             char *eq = strchr(optarg, '=');
