@@ -26,10 +26,9 @@
  *    "status":"ok"}
  * which an OpenTelemetry collector (or jq) can turn into a trace tree.
  *
- * on_send receives the record but not the opaque given to send(), while
- * on_ack receives that opaque: this program passes each record's span as
- * the send() opaque and hands it to on_send through a thread-local
- * variable, which works because on_send runs on the thread calling send().
+ * Each record's span is the opaque given to send(): on_send gets it (and
+ * starts the span, adding its traceparent), on_ack gets it back in
+ * dr->opaque (and ends it).
  *
  * Run it (a local broker: tests/kafka/harness start single):
  *   build/tools/krafka topics create -b 127.0.0.1:19092 --partitions 3 orders
@@ -235,14 +234,11 @@ struct pipeline {
     long acked, failed;
 };
 
-/* The span of the record being sent on this thread (see the top). */
-static _Thread_local struct span *sending;
-
-static size_t on_send(const krafka_msg_t *msg, krafka_header_t *add,
-                      size_t max_add, void *ic_opaque)
+static size_t on_send(const krafka_msg_t *msg, void *opaque,
+                      krafka_header_t *add, size_t max_add, void *ic_opaque)
 {
     (void)ic_opaque;
-    struct span *s = sending;
+    struct span *s = opaque; /* NULL: not sent through traced_send() */
     if (!s || max_add < 1)
         return 0;
     /* A record that already carries a traceparent (the application is
@@ -306,9 +302,7 @@ static krafka_err_t traced_send(krafka_producer_t *p, struct pipeline *pl,
     set_key(s, msg->key, msg->key_len);
     krafka_err_t err;
     for (;;) {
-        sending = s;
         err = krafka_producer_send(p, msg, s);
-        sending = NULL;
         if (err != KRAFKA_ERR_LOCAL_QUEUE_FULL)
             break;
         krafka_producer_poll(p, 100);

@@ -81,13 +81,15 @@ KRAFKA_API void krafka_conf_set_partitioner_cb(krafka_conf_t *conf,
                                                void *opaque);
 
 /** Interceptors, for tracing: @on_send runs inside krafka_producer_send()
- *  before the record is partitioned and may add up to @max_add headers by
+ *  before the record is partitioned, with the @opaque given to send (the
+ *  one on_ack and the delivery report get back in dr->opaque; NULL for
+ *  krafka_producer_send_sync()), and may add up to @max_add headers by
  *  filling @add (returns how many it added; their memory must stay valid
  *  until on_send returns). @on_ack runs on the I/O thread when a record's
  *  outcome is known, before its delivery report is queued; it must be
  *  quick and must not call the producer. Either may be NULL.
  *  Thread-safety: one thread at a time per @conf. */
-typedef size_t (*krafka_on_send_cb)(const krafka_msg_t *msg,
+typedef size_t (*krafka_on_send_cb)(const krafka_msg_t *msg, void *opaque,
                                     krafka_header_t *add, size_t max_add,
                                     void *ic_opaque);
 typedef void (*krafka_on_ack_cb)(const krafka_delivery_t *dr,
@@ -123,7 +125,7 @@ KRAFKA_API krafka_metrics_t *krafka_producer_metrics(krafka_producer_t *p);
 /** Queues a record. Returns KRAFKA_ERR_NONE (its outcome will be
  *  reported once), or at once: LOCAL_QUEUE_FULL when
  *  queue.buffering.max.messages/kbytes is reached (after waiting up to
- *  `max.block.ms` if set), MSG_SIZE_TOO_LARGE (LOCAL_MSG_SIZE_TOO_LARGE)
+ *  `max.block.ms` if set), LOCAL_MSG_SIZE_TOO_LARGE
  *  above message.max.bytes, LOCAL_UNKNOWN_PARTITION for a partition the
  *  topic lacks, LOCAL_INVALID_ARG; then nothing is reported.
  *  Thread-safety: any number of threads at once. */

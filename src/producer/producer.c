@@ -432,13 +432,13 @@ static krafka_err_t check_msg(const krafka_msg_t *msg)
 /* The record's headers (the application's, then the interceptor's) into
  * @out; returns the count and the payload bytes in *@bytes. */
 static size_t gather_headers(struct krafka_producer *p,
-                             const krafka_msg_t *msg,
+                             const krafka_msg_t *msg, void *opaque,
                              struct kr_record_header *out, size_t *bytes)
 {
     krafka_header_t add[MAX_IC_HEADERS];
     size_t nadd = 0;
     if (p->conf->on_send)
-        nadd = p->conf->on_send(msg, add, MAX_IC_HEADERS,
+        nadd = p->conf->on_send(msg, opaque, add, MAX_IC_HEADERS,
                                 p->conf->ic_opaque);
     if (nadd > MAX_IC_HEADERS)
         nadd = MAX_IC_HEADERS;
@@ -470,7 +470,7 @@ static krafka_err_t send_rec(struct krafka_producer *p,
     struct rec r = {.key = msg->key, .key_len = msg->key_len,
                     .value = msg->value, .value_len = msg->value_len,
                     .hdrs = hdrs, .partition = msg->partition};
-    r.hdr_cnt = gather_headers(p, msg, hdrs, &hbytes);
+    r.hdr_cnt = gather_headers(p, msg, sync ? NULL : opaque, hdrs, &hbytes);
     /* Record overhead is at most ~ 40 bytes of varints and attributes. */
     size_t size = msg->key_len + msg->value_len + hbytes + 40;
     if (size + KR_BATCH_HEADER_LEN > (size_t)p->conf->message_max_bytes)

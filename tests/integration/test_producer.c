@@ -559,19 +559,23 @@ END_TEST
 
 struct ic_state {
     const struct pu_track *t;
-    _Atomic size_t acks, errors, foreign, sends;
+    _Atomic size_t acks, errors, foreign, sends, bad_send_opaque;
     _Atomic uint8_t *seen; /* owned: on_ack calls per record */
 };
 
-static size_t ic_on_send(const krafka_msg_t *msg, krafka_header_t *add,
-                         size_t max_add, void *opaque)
+static size_t ic_on_send(const krafka_msg_t *msg, void *send_opaque,
+                         krafka_header_t *add, size_t max_add, void *opaque)
 {
     static _Thread_local char buf[48];
     struct ic_state *s = opaque;
     atomic_fetch_add(&s->sends, 1);
+    int64_t seq = pu_value_seq(msg->value, msg->value_len);
+    /* on_send gets the opaque given to send(): the record's own tag */
+    if (seq < 0 || (size_t)seq >= s->t->n ||
+        send_opaque != (void *)&s->t->tags[seq])
+        atomic_fetch_add(&s->bad_send_opaque, 1);
     if (max_add < 1)
         return 0;
-    int64_t seq = pu_value_seq(msg->value, msg->value_len);
     int n = snprintf(buf, sizeof buf, "00-%016lld-01", (long long)seq);
     add[0] = (krafka_header_t){"traceparent", buf, (size_t)n};
     return 1;
@@ -632,6 +636,7 @@ START_TEST(interceptors_add_a_header_on_send_and_see_every_ack)
     krafka_producer_destroy(p);
     pu_assert_reports(&t, true);
     ck_assert_int_eq(atomic_load(&s.sends), n);
+    ck_assert_int_eq(atomic_load(&s.bad_send_opaque), 0);
     ck_assert_int_eq(atomic_load(&s.acks), n);
     ck_assert_int_eq(atomic_load(&s.errors), 0);
     ck_assert_int_eq(atomic_load(&s.foreign), 0);
