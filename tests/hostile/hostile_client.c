@@ -147,6 +147,8 @@ krafka_consumer_t *hc_consumer(const struct hs *s, const char *const *props)
     conf_set(conf, "fetch.wait.max.ms", "100");
     conf_set(conf, "fetch.error.backoff.ms", "50");
     conf_set(conf, "isolation.level", "read_uncommitted");
+    for (; props && props[0]; props += 2) /* over the defaults above */
+        conf_set(conf, props[0], props[1]);
     krafka_consumer_t *c = NULL;
     char errstr[512];
     ck_assert_msg(krafka_consumer_new(&c, conf, errstr, sizeof errstr) ==
