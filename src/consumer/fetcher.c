@@ -330,6 +330,16 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
             kr_cons_enqueue_locked(k, it);
             tp->fetch_pos = next;
             tp->eof_sent = false;
+        } else if (next < 0) {
+            /* Not one whole batch could be framed (an unknown magic, a
+             * bad length): fetching it again at once would loop. The
+             * parser tells the application why; retry after a backoff. */
+            struct kr_qitem *it =
+                chunk_new(e, frame, pd, k->m.buffered_records != NULL);
+            if (it)
+                kr_cons_enqueue_locked(k, it);
+            arm_backoff(k, tp);
+            return;
         }
     }
     int64_t end = k->conf->isolation_level == KR_READ_COMMITTED &&

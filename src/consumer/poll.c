@@ -268,6 +268,11 @@ static krafka_record_t *poll_one(struct krafka_consumer *k, int timeout_ms,
             struct kr_toppar *tp = k->parse.chunk->tp;
             int64_t pos = atomic_load(&tp->app_pos);
             end_chunk(k);
+            if (err && k->c)
+                kr_log(&k->c->log, KRAFKA_LOG_WARNING, "CORRUPT",
+                       "%s [%d] at offset %lld: fetched data unusable: %s",
+                       tp->topic, (int)tp->partition, (long long)pos,
+                       krafka_err2str(err));
             if (err) {
                 struct kr_qitem *ev = kr_cons_event(
                     tp, err, pos, "%s [%d] at offset %lld: %s", tp->topic,

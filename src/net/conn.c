@@ -854,20 +854,28 @@ void kr_conn_req_timeout(struct kr_conn *conn, struct kr_req *r)
     /* A request that timed out in flight leaves the connection in an
      * unknown state (the broker may still answer): close it, as
      * librdkafka and the Java client do. */
-    char msg[200];
+    char msg[200], prev[sizeof conn->c->last_errstr];
     snprintf(msg, sizeof msg, "%s request (corr %d) timed out after %lld ms",
              r->api->name, (int)r->corr,
              (long long)((kr_now_us() - r->sent_us) / 1000));
+    /* Taken before kr_conn_fail() replaces it with this timeout. */
+    snprintf(prev, sizeof prev, "%s", conn->c->last_errstr);
     if (conn->wcur == r)
         conn->wcur = r->next;
     kr_reqq_remove(&conn->inflight, r);
     req_release(r);
     kr_conn_fail(conn, KRAFKA_ERR_LOCAL_TIMED_OUT, false, "%s", msg);
     /* Idempotent requests with time left try again elsewhere. */
-    if (r->retry_transport && kr_now_us() < r->deadline_us)
+    if (r->retry_transport && kr_now_us() < r->deadline_us) {
         kr_client_route(conn->c, r);
-    else
-        kr_req_finish(conn->c, r, KRAFKA_ERR_LOCAL_TIMED_OUT, msg, NULL);
+        return;
+    }
+    /* A retry cut short by the deadline says little by itself ("timed
+     * out after 0 ms"): name the failure that made it retry. */
+    char full[sizeof msg + sizeof prev + 20];
+    snprintf(full, sizeof full, "%s%s%s%s", msg,
+             prev[0] ? " (last error: " : "", prev, prev[0] ? ")" : "");
+    kr_req_finish(conn->c, r, KRAFKA_ERR_LOCAL_TIMED_OUT, full, NULL);
 }
 
 /* ---- event callbacks ---- */
