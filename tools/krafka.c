@@ -882,11 +882,13 @@ static krafka_consumer_t *consumer_new(krafka_conf_t *conf)
     krafka_err_t err = krafka_consumer_new(&k, conf, errstr, sizeof errstr);
     if (err)
         fatal(err, "Failed to create consumer: %s", errstr);
+    cli_metrics_attach(krafka_consumer_metrics(k));
     return k;
 }
 
 static void consumer_free(krafka_consumer_t *k)
 {
+    cli_metrics_detach();
     krafka_consumer_destroy(k);
 }
 
@@ -1511,6 +1513,7 @@ static int run_produce(char **files, int file_cnt)
     krafka_conf_destroy(conf);
     if (err)
         fatal(err, "Failed to create producer: %s", errstr);
+    cli_metrics_attach(krafka_producer_metrics(p));
     if (file_cnt > 0 && !cf.line_mode) {
         int good = 0;
         for (int i = 0; i < file_cnt; i++)
@@ -1537,6 +1540,7 @@ static int run_produce(char **files, int file_cnt)
     cli_run = 1;
     while (cli_run && krafka_producer_outq_len(p) > 0)
         krafka_producer_flush(p, 100);
+    cli_metrics_detach();
     krafka_producer_destroy(p);
     if (ps.tx_err_dr) {
         cli_error("%lld of %lld messages failed delivery", ps.tx_err_dr,

@@ -29,6 +29,7 @@ char *cli_conf_doc(void)
 static struct {
     krafka_metrics_t *reg;
     krafka_metrics_http_t *http;
+    uint16_t port;
     struct kr_counter *prod_records, *prod_bytes, *cons_records, *cons_bytes;
 } m;
 
@@ -59,9 +60,36 @@ int cli_metrics_start(int port)
         m.reg = NULL;
         return -1;
     }
+    m.port = krafka_metrics_http_port(m.http);
     fprintf(stderr, "%% Serving metrics on http://127.0.0.1:%u/metrics\n",
-            (unsigned)krafka_metrics_http_port(m.http));
+            (unsigned)m.port);
     return 0;
+}
+
+/* Restarts the endpoint on its port with the tool's registry and @client
+ * (NULL: the tool's only). */
+static void reserve(const krafka_metrics_t *client)
+{
+    if (!m.http)
+        return;
+    krafka_metrics_http_stop(m.http);
+    m.http = NULL;
+    const krafka_metrics_t *regs[] = {m.reg, client};
+    char errstr[256];
+    if (krafka_metrics_http_serve(&m.http, regs, client ? 2 : 1, m.port,
+                                  errstr, sizeof errstr))
+        fprintf(stderr, "%% ERROR: --metrics-port %u: %s\n",
+                (unsigned)m.port, errstr);
+}
+
+void cli_metrics_attach(const struct krafka_metrics *client)
+{
+    reserve(client);
+}
+
+void cli_metrics_detach(void)
+{
+    reserve(NULL);
 }
 
 void cli_metrics_stop(void)

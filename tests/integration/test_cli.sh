@@ -273,13 +273,21 @@ for _ in $(seq 1 50); do
     [ -n "$port" ] && break
     sleep 0.1
 done
-scrape=$(timeout 10 python3 -c 'import urllib.request, sys
+# the tool's own counters, and the consumer's metrics once it exists
+scrape=
+for _ in $(seq 1 50); do
+    scrape=$(timeout 10 python3 -c 'import urllib.request, sys
 print(urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1],
                              timeout=5).read().decode())' "$port" 2>&1)
+    echo "$scrape" | grep -q '^krafka_records_received_total{' && break
+    sleep 0.1
+done
 kill -TERM $mp 2>/dev/null
 wait $mp
 echo "$scrape" | grep -q 'krafka_cli_consumed_records_total{client_id="krafka-cli"}' &&
     pass || fail "--metrics-port scrape: $scrape"
+echo "$scrape" | grep -q '^krafka_records_received_total{' &&
+    pass || fail "--metrics-port scrape has no consumer metrics: $scrape"
 
 # ---- bad flags, unreachable brokers, unknown topics ----
 k -b "$B" -Y >/dev/null 2>"$W/err"
