@@ -80,11 +80,13 @@ cmp_cleanup() {
 }
 
 harness_running() {
-    "$HARNESS" status 2>/dev/null | grep -Eq '^single +4\.1\.1 .* running'
+    local status
+    status=$("$HARNESS" status 2>/dev/null || true)
+    grep -Eq '^single +4\.1\.1 .* running' <<<"$status"
 }
 
 port_busy() {
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q .
+    [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]
 }
 
 # cmp_start_mock TOPIC[:PARTITIONS]...: the mock gets the other core (of
