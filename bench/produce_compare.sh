@@ -48,7 +48,7 @@ run_one() {
     local line=""
     # shellcheck disable=SC2086
     line=$(cmp_pin "$(cmp_bin "$client")" produce \
-           -b "$BOOTSTRAP" -t "perf-$name" -n "$count" $NOCREATE "$@" \
+           -b "$BOOTSTRAP" -t "perf-$name" -n "$count" -q $NOCREATE "$@" \
            < /dev/null) || true
     if [ -z "$line" ]; then
         echo "$client $name: no result" >&2

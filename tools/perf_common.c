@@ -50,8 +50,8 @@ static void usage(const char *prog)
             "  --prefill S   consume: sleep S s before the first poll, so "
             "that\n"
             "                the queue fills up (the memory-cap check)\n"
-            "  -q            consume: no progress line on stderr each "
-            "second\n"
+            "  -q            no progress line on stderr each second, no "
+            "summary\n"
             "  --metrics-port P  krafka-perf: serve the client's metrics at\n"
             "                http://127.0.0.1:P/metrics while running\n"
             "  --metrics-dump    krafka-perf: print them (Prometheus text) "
@@ -255,6 +255,7 @@ void perf_start(struct perf_run *r)
 {
     getrusage(RUSAGE_SELF, &r->ru0);
     r->t0_ns = perf_now_ns();
+    r->tick_ns = r->t0_ns;
 }
 
 void perf_stop(struct perf_run *r)
@@ -294,6 +295,54 @@ static void note_error(struct perf_run *r, const char *errstr)
     note_error_str(r->first_err, sizeof r->first_err, r->errors++, errstr);
 }
 
+/* Latency bucket: 8 steps per power of two (12.5% wide at most). */
+static int lat_bucket(uint32_t us)
+{
+    if (us < 8)
+        return (int)us;
+    int e = 31 - __builtin_clz(us); /* >= 3 */
+    int b = (e - 2) * 8 + (int)((us >> (e - 3)) & 7);
+    return b < PERF_LAT_BUCKETS ? b : PERF_LAT_BUCKETS - 1;
+}
+
+static uint32_t lat_bucket_low(int b)
+{
+    if (b < 8)
+        return (uint32_t)b;
+    int e = b / 8 + 2;
+    return (uint32_t)(8 + b % 8) << (e - 3);
+}
+
+static long hist_pct(const uint32_t *h, long n, double p)
+{
+    long want = (long)(p * (double)n), seen = 0;
+    for (int b = 0; b < PERF_LAT_BUCKETS; b++)
+        if ((seen += h[b]) > want)
+            return (long)lat_bucket_low(b);
+    return -1;
+}
+
+/* Once a second (checked every 1024 reports): the rate over the last
+ * second and the latency so far, on stderr. */
+static void pprogress(struct perf_run *r)
+{
+    int64_t now = perf_now_ns();
+    if (r->opts->quiet || now - r->tick_ns < 1000000000)
+        return;
+    double dt = (double)(now - r->tick_ns) * 1e-9;
+    double rb = (double)(r->opts->size + (r->opts->keys ? PERF_KEY_LEN : 0));
+    fprintf(stderr,
+            "%6.1f s %11ld records %10.0f rec/s %8.1f MB/s  latency so far "
+            "p50 %ld us p99 %ld us\n",
+            (double)(now - r->t0_ns) * 1e-9, r->delivered,
+            (double)(r->delivered - r->tick_delivered) / dt,
+            (double)(r->delivered - r->tick_delivered) * rb / dt / 1e6,
+            hist_pct(r->lat_hist, r->lat_n, 0.50),
+            hist_pct(r->lat_hist, r->lat_n, 0.99));
+    r->tick_ns = now;
+    r->tick_delivered = r->delivered;
+}
+
 void perf_delivered(struct perf_run *r, long i, bool failed,
                     int64_t latency_us, const char *errstr)
 {
@@ -304,8 +353,12 @@ void perf_delivered(struct perf_run *r, long i, bool failed,
         return;
     }
     r->delivered++;
-    if (latency_us >= 0)
+    if (latency_us >= 0) {
         r->lat_us[r->lat_n++] = (uint32_t)latency_us;
+        r->lat_hist[lat_bucket((uint32_t)latency_us)]++;
+    }
+    if ((r->delivered & 1023) == 0)
+        pprogress(r);
     if (r->sent_ns) {
         int64_t d = (perf_now_ns() - r->sent_ns[i]) / 1000;
         r->e2e_us[r->e2e_n++] = (uint32_t)(d > 0 ? d : 0);
@@ -411,6 +464,16 @@ void perf_report(struct perf_run *r, const char *client,
         print_pcts("e2e", r->e2e_us, r->e2e_n);
     print_settings(r);
     fflush(stdout);
+    if (!r->opts->quiet) /* lat_us is sorted by print_pcts */
+        fprintf(stderr,
+                "%s: %ld records in %.2f s: %.0f rec/s, %.1f MB/s, %.3f us "
+                "CPU per record; latency p50 %ld us, p99 %ld us, p99.9 %ld "
+                "us; %ld errors\n",
+                client, r->delivered, secs, secs > 0 ? n / secs : 0,
+                secs > 0 ? bytes / secs / 1e6 : 0,
+                n > 0 ? (user + sys) * 1e6 / n : 0,
+                pct(r->lat_us, r->lat_n, 0.50), pct(r->lat_us, r->lat_n, 0.99),
+                pct(r->lat_us, r->lat_n, 0.999), r->errors);
 }
 
 /* ---- consume ---- */

@@ -45,13 +45,15 @@ struct perf_opts {
     long prefill_s;    /* consume: sleep before the first poll */
     long long offset;  /* consume: where to start each partition;
                         * -2: the beginning (logical) */
-    bool quiet;        /* consume: no progress lines on stderr */
+    bool quiet;        /* no progress lines or summary on stderr */
     long metrics_port; /* krafka-perf: serve /metrics here; -1: don't */
     bool metrics_dump; /* krafka-perf: Prometheus text to stderr at end */
     int prop_cnt;
     char *prop_name[PERF_MAX_PROPS];  /* owned, freed by perf_opts_free */
     char *prop_value[PERF_MAX_PROPS]; /* point into prop_name[i]'s block */
 };
+
+#define PERF_LAT_BUCKETS 256
 
 /** One run: the generated records and what the reports told. */
 struct perf_run {
@@ -64,6 +66,11 @@ struct perf_run {
     int64_t *sent_ns;  /* owned, --rate only: when each record was sent */
     long lat_n, e2e_n;
     long sent, delivered, errors;
+    /* progress lines: latency so far in log2 buckets of 8 steps (cheap
+     * per report, no sort), and the last line's figures */
+    uint32_t lat_hist[PERF_LAT_BUCKETS];
+    int64_t tick_ns;
+    long tick_delivered;
     char first_err[256];
     int64_t t0_ns, t1_ns;
     struct rusage ru0, ru1;
