@@ -5,8 +5,12 @@
 # one broker; prints each run and the medians of records/s and client CPU
 # per record, and the difference on - off.
 #
-#   bench/metrics_overhead.sh -b BOOTSTRAP [--build DIR] [--pairs N]
-#       [--cpu N] [-n RECORDS] [-- KRAFKA-PERF-ARGS...]
+#   bench/metrics_overhead.sh -b BOOTSTRAP | --mock [--build DIR]
+#       [--pairs N] [--cpu N] [-n RECORDS] [-- KRAFKA-PERF-ARGS...]
+#
+# --mock: librdkafka's mock cluster (bench/rdkafka-perf mock, pinned to
+# the other core, one topic for every run): the broker is not the limit
+# and does not share the client's core, so the runs vary much less.
 #
 # Defaults: --build build-release, 5 pairs, CPU 1, 1000000 records of
 # 100 bytes, -X linger.ms=5 -X acks=1 -X enable.idempotence=false, one
@@ -20,6 +24,8 @@ BUILD="$ROOT/build-release"
 BOOTSTRAP=""
 PAIRS=5
 CPU=1
+MOCK=0
+MOCK_PID=""
 N=1000000
 ARGS=(-s 100 -X linger.ms=5 -X acks=1 -X enable.idempotence=false)
 
@@ -31,6 +37,7 @@ usage() {
 while [ $# -gt 0 ]; do
     case "$1" in
     -b) BOOTSTRAP=$2; shift 2 ;;
+    --mock) MOCK=1; shift ;;
     --build) BUILD=$(realpath "$2"); shift 2 ;;
     --pairs) PAIRS=$2; shift 2 ;;
     --cpu) CPU=$2; shift 2 ;;
@@ -40,21 +47,46 @@ while [ $# -gt 0 ]; do
     *) usage ;;
     esac
 done
-[ -n "$BOOTSTRAP" ] || usage
+[ -n "$BOOTSTRAP" ] || [ "$MOCK" = 1 ] || usage
 KPERF="$BUILD/tools/krafka-perf"
 [ -x "$KPERF" ] || { echo "missing $KPERF: build first" >&2; exit 2; }
 
 OUT=$(mktemp)
-trap 'rm -f "$OUT"' EXIT
+cleanup() {
+    rm -f "$OUT"
+    if [ -n "$MOCK_PID" ]; then
+        kill "$MOCK_PID" 2>/dev/null || true
+        wait "$MOCK_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+NOCREATE=()
+if [ "$MOCK" = 1 ]; then
+    f=$(mktemp)
+    taskset -c $((CPU == 0 ? 1 : 0)) "$BUILD/bench/rdkafka-perf" mock 1 \
+        perf-metrics:1 > "$f" < /dev/null &
+    MOCK_PID=$!
+    for _ in $(seq 50); do
+        BOOTSTRAP=$(head -1 "$f")
+        [ -n "$BOOTSTRAP" ] && break
+        sleep 0.1
+    done
+    rm -f "$f"
+    [ -n "$BOOTSTRAP" ] || { echo "mock cluster did not start" >&2; exit 1; }
+    NOCREATE=(--no-create)
+fi
 
 # run MODE I: one run, its JSON line appended to $OUT as "MODE <json>"
 run() {
     local mode=$1 i=$2 topic="perf-metrics-$1-$2-$$" extra=()
+    [ "$MOCK" = 1 ] && topic=perf-metrics
     [ "$mode" = off ] && extra=(-X enable.metrics=false)
     local line
     line=$(taskset -c "$CPU" "$KPERF" produce -b "$BOOTSTRAP" -t "$topic" \
-           -n "$N" "${ARGS[@]}" "${extra[@]}" < /dev/null) || true
-    "$KPERF" delete -b "$BOOTSTRAP" -t "$topic" > /dev/null 2>&1 || true
+           -n "$N" -q "${NOCREATE[@]}" "${ARGS[@]}" "${extra[@]}" \
+           < /dev/null) || true
+    [ "$MOCK" = 1 ] ||
+        "$KPERF" delete -b "$BOOTSTRAP" -t "$topic" > /dev/null 2>&1 || true
     if [ -z "$line" ]; then
         echo "$mode $i: no result" >&2
         return

@@ -67,8 +67,19 @@ static void release_msgs(struct krafka_producer *p, const struct kr_dr *dr)
     kr_producer_release(p, dr->cnt, bytes);
 }
 
-/* The outcome's metrics: one pass over the records for the delivered
- * ones (bytes, send latency from the one clock read of the batch). */
+/* Record @i's send latency for an ack at @ack_us. */
+static inline uint64_t dr_lat(const struct kr_pmsg *msgs, int32_t i,
+                              int64_t ack_us)
+{
+    return kr_latency_clamp(ack_us - msgs[i].enq_us);
+}
+
+/* The outcome's metrics. A batch's records were queued in time order, so
+ * their latencies (one ack time minus each queue time) do not grow along
+ * the batch: each histogram bucket's run is found by binary search and
+ * added at once, and the per-record work is a sum and a min/max of the
+ * queue times and the bytes (records queued by racing threads may be a
+ * little out of order; they can only land in a neighbouring bucket). */
 static void dr_metrics(struct krafka_producer *p, const struct kr_dr *dr)
 {
     struct kr_producer_metrics *m = &p->m;
@@ -81,13 +92,40 @@ static void dr_metrics(struct krafka_producer *p, const struct kr_dr *dr)
                        (uint64_t)dr->cnt);
         return;
     }
+    if (dr->cnt <= 0)
+        return;
+    const struct kr_pmsg *msgs = dr->msgs;
     uint64_t bytes = 0;
+    int64_t enq_sum = 0, enq_min = INT64_MAX, enq_max = INT64_MIN;
+    for (int32_t i = 0; i < dr->cnt; i++) {
+        int64_t e = msgs[i].enq_us;
+        bytes += msgs[i].kv_bytes;
+        enq_sum += e;
+        enq_min = e < enq_min ? e : enq_min;
+        enq_max = e > enq_max ? e : enq_max;
+    }
     struct kr_latency_acc acc;
     kr_latency_acc_init(&acc, m->send_latency);
-    for (int32_t i = 0; i < dr->cnt; i++) {
-        bytes += dr->msgs[i].kv_bytes;
-        kr_latency_acc_add(&acc, dr->ack_us - dr->msgs[i].enq_us);
+    for (int32_t i = 0; i < dr->cnt;) {
+        size_t b = kr_latency_bucket(dr_lat(msgs, i, dr->ack_us));
+        /* the last record from i on still in bucket b */
+        int32_t lo = i, hi = dr->cnt - 1;
+        while (lo < hi) {
+            int32_t mid = lo + (hi - lo + 1) / 2;
+            if (kr_latency_bucket(dr_lat(msgs, mid, dr->ack_us)) == b)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        acc.bucket = b;
+        acc.run = (uint64_t)(lo - i + 1);
+        kr_latency_acc_flush_run(&acc);
+        i = lo + 1;
     }
+    int64_t sum = (int64_t)dr->cnt * dr->ack_us - enq_sum;
+    acc.sum = sum > 0 ? (uint64_t)sum : 0;
+    acc.min = kr_latency_clamp(dr->ack_us - enq_max);
+    acc.max = kr_latency_clamp(dr->ack_us - enq_min);
     kr_latency_acc_done(&acc);
     kr_counter_add(m->records_sent, (uint64_t)dr->cnt);
     kr_counter_add(m->bytes_sent, bytes);
