@@ -483,8 +483,8 @@ START_TEST(the_strict_exposition_parser_rejects_malformed_text)
         "# TYPE x gauge\nx 1\n# TYPE y gauge\ny 1\nx 2\n", /* split family */
         "# TYPE x gauge\nx 1\nx 2\n",                     /* dup series */
         "# TYPE x gauge\n# TYPE x counter\nx 1\n",        /* two TYPEs */
-        "# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
-        "h_sum 1\nh_count 1\n", /* not cumulative */
+        ("# TYPE h histogram\nh_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\n"
+         "h_sum 1\nh_count 1\n"), /* not cumulative */
         "# TYPE h histogram\nh_bucket{le=\"1\"} 1\nh_sum 1\nh_count 1\n",
         "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 2\nh_sum 1\nh_count 1\n",
         "# TYPE s summary\ns{quantile=\"2\"} 1\ns_sum 1\ns_count 1\n",
