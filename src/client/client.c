@@ -469,6 +469,12 @@ static krafka_err_t client_init(struct kr_client *c, char *errstr,
     krafka_err_t err = add_bootstrap(c, errstr, errstr_size);
     if (err != KRAFKA_ERR_NONE)
         return err;
+    /* Once per client: the password would cross the network readable. */
+    if (cf->security_protocol == KR_SEC_SASL_PLAINTEXT &&
+        cf->sasl_mechanism == KR_SASL_PLAIN)
+        kr_log(&c->log, KRAFKA_LOG_WARNING, "SECURITY",
+               "sasl.mechanism PLAIN over security.protocol SASL_PLAINTEXT "
+               "sends the password unencrypted; use SASL_SSL");
     if (cf->security_protocol == KR_SEC_SSL ||
         cf->security_protocol == KR_SEC_SASL_SSL) {
         err = kr_tls_ctx_new(&c->tls, cf, errstr, errstr_size);

@@ -87,6 +87,26 @@ START_TEST(sasl_plaintext_authenticates_with_each_mechanism)
 }
 END_TEST
 
+START_TEST(sasl_plain_over_plaintext_warns_once_and_never_logs_the_password)
+{
+    const char *pw = kc_env("KRAFKA_TEST_SASL_PASSWORD");
+    for (int i = 0; i < 2; i++) { /* PLAIN warns; SCRAM does not */
+        kc_log_clear();
+        krafka_conf_t *conf = kc_conf(
+            kc_env("KRAFKA_TEST_SASL_BOOTSTRAP"), "security.protocol",
+            "sasl_plaintext", "sasl.mechanism", mechs[i], "sasl.username",
+            kc_env("KRAFKA_TEST_SASL_USER"), "sasl.password", pw, "debug",
+            "security,broker,protocol", NULL);
+        expect_ok(conf);
+        struct kc_logline lines[8];
+        int n = kc_log_find("sends the password unencrypted", lines, 8);
+        ck_assert_msg(n == (i == 0 ? 1 : 0), "%s: %d warnings", mechs[i], n);
+        /* no line, debug ones included, holds the password */
+        ck_assert_int_eq(kc_log_find(pw, lines, 8), 0);
+    }
+}
+END_TEST
+
 START_TEST(sasl_ssl_authenticates_with_each_mechanism)
 {
     for (int i = 0; i < 3; i++)
@@ -199,6 +219,7 @@ int main(void)
     tcase_add_test(tc, mtls_listener_accepts_the_client_certificate);
     tcase_add_test(tc, mtls_listener_accepts_an_encrypted_key_with_its_password);
     tcase_add_test(tc, sasl_plaintext_authenticates_with_each_mechanism);
+    tcase_add_test(tc, sasl_plain_over_plaintext_warns_once_and_never_logs_the_password);
     tcase_add_test(tc, sasl_ssl_authenticates_with_each_mechanism);
     tcase_add_test(tc, wrong_password_is_an_authentication_error_within_two_seconds);
     tcase_add_test(tc, untrusted_ca_is_a_tls_error_naming_the_verification);
