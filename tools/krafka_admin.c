@@ -335,6 +335,54 @@ static int part_cmp(const void *x, const void *y)
     return (a->id > b->id) - (a->id < b->id);
 }
 
+static int entry_cmp(const void *x, const void *y)
+{
+    const krafka_config_entry_t *const *a = x, *const *b = y;
+    return strcmp((*a)->name, (*b)->name);
+}
+
+/* The entries of @ce whose source is not DEFAULT_CONFIG, sorted by name
+ * (free()d by the caller; NULL when none). */
+static const krafka_config_entry_t **
+nondefault_configs(const krafka_config_entries_t *ce, size_t *n)
+{
+    *n = 0;
+    const krafka_config_entry_t **v =
+        ce && ce->cnt ? calloc((size_t)ce->cnt, sizeof *v) : NULL;
+    for (int i = 0; v && i < ce->cnt; i++)
+        if (!ce->entries[i].is_default)
+            v[(*n)++] = &ce->entries[i];
+    if (*n > 1)
+        qsort(v, *n, sizeof *v, entry_cmp);
+    return v;
+}
+
+static void configs_json(struct jbuf *b, const krafka_config_entry_t **v,
+                         size_t n)
+{
+    jb_key(b, "configs");
+    jb_raw(b, "{", 1);
+    for (size_t k = 0; k < n; k++) {
+        jb_key(b, v[k]->name); /* adds the comma */
+        if (v[k]->value)
+            jb_cstr(b, v[k]->value);
+        else
+            jb_raw(b, "null", 4);
+    }
+    jb_raw(b, "}", 1);
+}
+
+static void configs_text(const krafka_config_entry_t **v, size_t n)
+{
+    if (!n)
+        return;
+    printf("\tConfigs: ");
+    for (size_t k = 0; k < n; k++)
+        printf("%s%s=%s", k ? "," : "", v[k]->name,
+               v[k]->value ? v[k]->value : "");
+    printf("\n");
+}
+
 static int topics_describe(krafka_admin_t *a, struct aopts *o)
 {
     if (!o->name_cnt)
@@ -368,6 +416,17 @@ static int topics_describe(krafka_admin_t *a, struct aopts *o)
             cli_error("Topic %s: %s", o->names[i], cli_err2str(terr));
             rc = cli_exit_code(terr);
         }
+        krafka_config_entries_t *ce = NULL;
+        if (!terr) {
+            krafka_err_t cerr = krafka_admin_describe_topic_configs(
+                a, o->names[i], o->timeout_ms, &ce, errstr, sizeof errstr);
+            if (cerr) {
+                cli_error("Topic %s: configs: %s", o->names[i], errstr);
+                rc = cli_exit_code(cerr);
+            }
+        }
+        size_t ncfg;
+        const krafka_config_entry_t **cfg = nondefault_configs(ce, &ncfg);
         if (o->json) {
             if (i)
                 jb_raw(&b, ",", 1);
@@ -407,6 +466,8 @@ static int topics_describe(krafka_admin_t *a, struct aopts *o)
                     jb_raw(&b, "}", 1);
                 }
                 jb_raw(&b, "]", 1);
+                if (ce)
+                    configs_json(&b, cfg, ncfg);
             }
             jb_raw(&b, "}", 1);
         } else if (!terr) {
@@ -426,7 +487,10 @@ static int topics_describe(krafka_admin_t *a, struct aopts *o)
                     printf("\tError: %s", cli_err2str(p->err));
                 printf("\n");
             }
+            configs_text(cfg, ncfg);
         }
+        free(cfg);
+        krafka_config_entries_destroy(ce);
         krafka_metadata_destroy(md);
     }
     if (o->json) {

@@ -148,6 +148,56 @@ KRAFKA_API krafka_err_t krafka_admin_create_partitions(
     int timeout_ms, krafka_topic_result_t *results, char *errstr,
     size_t errstr_size);
 
+/* ---- configs ---- */
+
+/** Where a config's value comes from (DescribeConfigs' ConfigSource). */
+typedef enum krafka_config_source {
+    KRAFKA_CONFIG_SOURCE_UNKNOWN = 0,
+    KRAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC = 1,          /* the topic's own */
+    KRAFKA_CONFIG_SOURCE_DYNAMIC_BROKER = 2,
+    KRAFKA_CONFIG_SOURCE_DYNAMIC_DEFAULT_BROKER = 3,
+    KRAFKA_CONFIG_SOURCE_STATIC_BROKER = 4,          /* server.properties */
+    KRAFKA_CONFIG_SOURCE_DEFAULT = 5,                /* Kafka's default */
+    KRAFKA_CONFIG_SOURCE_DYNAMIC_BROKER_LOGGER = 6,
+    KRAFKA_CONFIG_SOURCE_CLIENT_METRICS = 7,
+    KRAFKA_CONFIG_SOURCE_GROUP = 8,
+} krafka_config_source_t;
+
+/** "DYNAMIC_TOPIC_CONFIG", "DEFAULT_CONFIG", ... (Kafka's names), or
+ *  "UNKNOWN". Thread-safety: any thread. */
+KRAFKA_API const char *krafka_config_source_name(krafka_config_source_t s);
+
+/** One config of a resource. */
+typedef struct krafka_config_entry {
+    const char *name;
+    const char *value;  /* NULL when unset or sensitive */
+    krafka_config_source_t source;
+    bool is_default;    /* source == KRAFKA_CONFIG_SOURCE_DEFAULT */
+    bool read_only;
+    bool sensitive;
+} krafka_config_entry_t;
+
+/** The configs of one resource. Everything it points to belongs to it and
+ *  is freed by krafka_config_entries_destroy(). */
+typedef struct krafka_config_entries {
+    int cnt;
+    const krafka_config_entry_t *entries; /* in the broker's order */
+} krafka_config_entries_t;
+
+/** Describes every config of @topic (DescribeConfigs, sent to any broker),
+ *  waiting at most @timeout_ms. Returns KRAFKA_ERR_NONE and sets *@out
+ *  (free with krafka_config_entries_destroy()), or the broker's error for
+ *  the topic (UNKNOWN_TOPIC_OR_PARTITION, TOPIC_AUTHORIZATION_FAILED, ...)
+ *  or a request-level one (LOCAL_TIMED_OUT, ...), with a message in
+ *  @errstr. Thread-safety: any thread. */
+KRAFKA_API krafka_err_t krafka_admin_describe_topic_configs(
+    krafka_admin_t *a, const char *topic, int timeout_ms,
+    krafka_config_entries_t **out, char *errstr, size_t errstr_size);
+
+/** Frees a result of krafka_admin_describe_topic_configs(). NULL is a
+ *  no-op. Thread-safety: any thread. */
+KRAFKA_API void krafka_config_entries_destroy(krafka_config_entries_t *ce);
+
 
 /* ---- consumer groups ---- */
 

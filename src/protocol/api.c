@@ -13,8 +13,8 @@ const struct kr_api *const kr_apis[] = {
     &kr_api_ListGroups,     &kr_api_SaslHandshake,
     &kr_api_ApiVersions,    &kr_api_CreateTopics,
     &kr_api_DeleteTopics,   &kr_api_InitProducerId,
-    &kr_api_OffsetForLeaderEpoch, &kr_api_SaslAuthenticate,
-    &kr_api_CreatePartitions,
+    &kr_api_OffsetForLeaderEpoch, &kr_api_DescribeConfigs,
+    &kr_api_SaslAuthenticate, &kr_api_CreatePartitions,
 };
 const size_t kr_apis_cnt = sizeof kr_apis / sizeof kr_apis[0];
 

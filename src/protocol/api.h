@@ -35,6 +35,7 @@ enum kr_api_key {
     KR_API_DeleteTopics = 20,
     KR_API_InitProducerId = 22,
     KR_API_OffsetForLeaderEpoch = 23,
+    KR_API_DescribeConfigs = 32,
     KR_API_SaslAuthenticate = 36,
     KR_API_CreatePartitions = 37,
 };

@@ -6,6 +6,7 @@
 #include "protocol/api_createpartitions.h"
 #include "protocol/api_createtopics.h"
 #include "protocol/api_deletetopics.h"
+#include "protocol/api_describeconfigs.h"
 #include "protocol/api_describegroups.h"
 #include "protocol/api_fetch.h"
 #include "protocol/api_findcoordinator.h"

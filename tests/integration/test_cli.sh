@@ -76,12 +76,14 @@ k topics describe -b "$B" "$T3" >"$W/desc"
 expect_rc "topics describe" 0 $?
 expect_grep "topics describe" "PartitionCount: 3	ReplicationFactor: 1" "$W/desc"
 expect_grep "topics describe" "Partition: 2	Leader: " "$W/desc"
+expect_grep "topics describe: configs" "^	Configs: .*retention.ms=3600000" "$W/desc"
 k topics describe -b "$B" -J "$T3" >"$W/desc.json"
 python3 - "$W/desc.json" "$T3" <<'EOF' || fail "topics describe -J"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d[0]["topic"] == sys.argv[2] and d[0]["partition_count"] == 3, d
 assert [p["partition"] for p in d[0]["partitions"]] == [0, 1, 2], d
+assert d[0]["configs"]["retention.ms"] == "3600000", d
 EOF
 pass
 k topics describe -b "$B" "nosuch_$run_id" 2>"$W/err" >/dev/null

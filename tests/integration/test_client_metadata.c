@@ -84,6 +84,33 @@ START_TEST(create_topic_with_configs_then_delete_it)
     }
     krafka_metadata_destroy(md);
 
+    /* DescribeConfigs: the topic's own configs, Kafka's defaults marked. */
+    krafka_config_entries_t *ce = NULL;
+    ck_assert_msg(krafka_admin_describe_topic_configs(
+                      a, topic, 10000, &ce, errstr, sizeof errstr) ==
+                      KRAFKA_ERR_NONE,
+                  "%s", errstr);
+    int seen = 0, defaults = 0;
+    for (int i = 0; i < ce->cnt; i++) {
+        const krafka_config_entry_t *e = &ce->entries[i];
+        ck_assert_ptr_nonnull(e->name);
+        ck_assert(e->is_default == (e->source == KRAFKA_CONFIG_SOURCE_DEFAULT));
+        defaults += e->is_default;
+        if (!strcmp(e->name, "retention.ms") ||
+            !strcmp(e->name, "cleanup.policy")) {
+            seen++;
+            ck_assert_int_eq(e->source, KRAFKA_CONFIG_SOURCE_DYNAMIC_TOPIC);
+            ck_assert_str_eq(krafka_config_source_name(e->source),
+                             "DYNAMIC_TOPIC_CONFIG");
+            ck_assert(!e->is_default && !e->sensitive);
+            ck_assert_str_eq(e->value, e->name[0] == 'r' ? "600000"
+                                                         : "delete");
+        }
+    }
+    ck_assert_int_eq(seen, 2);
+    ck_assert_int_gt(defaults, 0); /* e.g. segment.bytes */
+    krafka_config_entries_destroy(ce);
+
     const char *names[] = {topic};
     ck_assert_int_eq(krafka_admin_delete_topics(a, names, 1, 20000, &res,
                                                 errstr, sizeof errstr),
@@ -129,6 +156,23 @@ START_TEST(metadata_of_unknown_topic_says_unknown_topic_or_partition)
     ck_assert_int_eq(md->topic_cnt, 1);
     ck_assert_int_eq(md->topics[0].err, KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
     krafka_metadata_destroy(md);
+    krafka_admin_destroy(a);
+}
+END_TEST
+
+START_TEST(configs_of_unknown_topic_say_unknown_topic_or_partition)
+{
+    krafka_conf_t *conf = kc_conf(kc_env("KRAFKA_TEST_BOOTSTRAP"), NULL);
+    krafka_admin_t *a = kc_admin(conf);
+    krafka_conf_destroy(conf);
+    char topic[128], errstr[512] = "";
+    kc_topic_name(topic, sizeof topic, "nosuchcfg");
+    krafka_config_entries_t *ce = (krafka_config_entries_t *)&ce;
+    ck_assert_int_eq(krafka_admin_describe_topic_configs(
+                         a, topic, 10000, &ce, errstr, sizeof errstr),
+                     KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+    ck_assert_ptr_null(ce);
+    ck_assert(strlen(errstr) > 0);
     krafka_admin_destroy(a);
 }
 END_TEST
@@ -454,6 +498,7 @@ int main(void)
     tcase_add_test(tc,
                    create_topic_with_zero_partitions_reports_invalid_partitions);
     tcase_add_test(tc, metadata_of_unknown_topic_says_unknown_topic_or_partition);
+    tcase_add_test(tc, configs_of_unknown_topic_say_unknown_topic_or_partition);
     tcase_add_test(tc, unreachable_bootstrap_times_out_naming_the_connect_error);
     tcase_add_test(tc, client_cache_learns_leaders_of_a_new_topic);
     tcase_add_test(tc, invalid_bootstrap_servers_is_a_configuration_error);

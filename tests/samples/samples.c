@@ -11,8 +11,8 @@ static const struct kr_sample samples[] = {
     ENTRY(LeaveGroup),      ENTRY(SyncGroup),      ENTRY(DescribeGroups),
     ENTRY(ListGroups),      ENTRY(SaslHandshake),  ENTRY(ApiVersions),
     ENTRY(CreateTopics),    ENTRY(DeleteTopics),   ENTRY(InitProducerId),
-    ENTRY(OffsetForLeaderEpoch), ENTRY(SaslAuthenticate),
-    ENTRY(CreatePartitions),
+    ENTRY(OffsetForLeaderEpoch), ENTRY(DescribeConfigs),
+    ENTRY(SaslAuthenticate), ENTRY(CreatePartitions),
 };
 
 const struct kr_sample *kr_sample_find(int16_t key)

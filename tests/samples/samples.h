@@ -51,6 +51,7 @@ KR_SAMPLE_FNS(CreateTopics);
 KR_SAMPLE_FNS(DeleteTopics);
 KR_SAMPLE_FNS(InitProducerId);
 KR_SAMPLE_FNS(OffsetForLeaderEpoch);
+KR_SAMPLE_FNS(DescribeConfigs);
 KR_SAMPLE_FNS(SaslAuthenticate);
 KR_SAMPLE_FNS(CreatePartitions);
 

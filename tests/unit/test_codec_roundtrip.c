@@ -170,7 +170,7 @@ END_TEST
 
 START_TEST(api_table_is_sorted_and_complete)
 {
-    ck_assert_uint_eq(kr_apis_cnt, 21);
+    ck_assert_uint_eq(kr_apis_cnt, 22);
     for (size_t i = 1; i < kr_apis_cnt; i++)
         ck_assert_int_lt(kr_apis[i - 1]->key, kr_apis[i]->key);
     for (size_t i = 0; i < kr_apis_cnt; i++) {
