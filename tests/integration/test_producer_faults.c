@@ -2,7 +2,8 @@
  * The producer on the harness's 3-node cluster (RF 3, min.insync.replicas
  * 2) with its defaults, acks=all and idempotence: in the middle of a
  * stream the leader of a partition is killed with SIGKILL and restarted,
- * or paused with SIGSTOP for longer than request.timeout.ms and resumed.
+ * or paused with SIGSTOP for longer than request.timeout.ms and resumed;
+ * or every broker is killed for a minute (KP_OUTAGE_MS) and restarted.
  * Every record must be delivered exactly once and read back in order
  * (each value carries its sequence number).
  *
@@ -173,6 +174,62 @@ START_TEST(paused_leader_leaves_nothing_lost_duplicated_or_reordered)
 END_TEST
 
 
+/* Every broker of the cluster down for a minute, then back: the records
+ * sent before, during and after the outage are all delivered once, in
+ * order, by the same producer, with no restart of the client. */
+START_TEST(all_brokers_down_for_a_minute_then_back_loses_nothing)
+{
+    const size_t n = 3000;
+    int down_ms = (int)pu_env_size("KP_OUTAGE_MS", 60000);
+    char topic[128];
+    krafka_admin_t *a = cluster_admin();
+    kc_topic_name(topic, sizeof topic, "pf-outage");
+    kc_create_topic(a, topic, PARTS, 3);
+    struct pu_track t;
+    pu_track_init(&t, topic, n, pu_base_ts());
+    krafka_conf_t *conf = kc_conf(boot(), "message.timeout.ms", "300000",
+                                  "reconnect.backoff.max.ms", "2000", NULL);
+    krafka_conf_set_dr_cb(conf, pu_dr_cb);
+    krafka_conf_set_opaque(conf, &t);
+    krafka_producer_t *p = pu_producer(conf);
+    pu_send_range(p, &t, KRAFKA_PARTITION_ANY, 0, n / 3, 60000);
+    ck_assert_int_eq(krafka_producer_flush(p, 60000), KRAFKA_ERR_NONE);
+    for (int node = 1; node <= 3; node++) {
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "kill %d cluster", node);
+        kc_harness(cmd);
+    }
+    int64_t t0 = kc_now_ms();
+    /* sent while nothing is up: queued, not failed */
+    pu_send_range(p, &t, KRAFKA_PARTITION_ANY, n / 3, 2 * n / 3, 60000);
+    while (kc_now_ms() < t0 + down_ms)
+        krafka_producer_poll(p, 200);
+    ck_assert_uint_eq(t.failed, 0);
+    /* no node is ready alone (no quorum): launch two, restart the third
+     * (which waits until it is ready, so the quorum is back) */
+    kc_harness("launch 1 cluster");
+    kc_harness("launch 2 cluster");
+    kc_harness("restart 3 cluster");
+    int64_t t1 = kc_now_ms();
+    pu_send_range(p, &t, KRAFKA_PARTITION_ANY, 2 * n / 3, n, 120000);
+    krafka_err_t err = krafka_producer_flush(p, 180000);
+    fprintf(stderr, "outage of %lld ms: every record reported %lld ms after "
+            "the brokers were back (flush: %s)\n",
+            (long long)(t1 - t0), (long long)(kc_now_ms() - t1),
+            krafka_err2name(err));
+    ck_assert_msg(err == KRAFKA_ERR_NONE, "flush: %s, outq %d",
+                  krafka_err2name(err), krafka_producer_outq_len(p));
+    krafka_producer_destroy(p);
+    pu_assert_reports(&t, true);
+    struct pu_verdict v;
+    pu_verify(boot(), topic, PARTS, &t, true, 0, -1, NULL, 180000, &v);
+    pu_assert_clean(&v, n, "outage");
+    kc_delete_topic(a, topic);
+    krafka_admin_destroy(a);
+    pu_track_free(&t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("producer_faults");
@@ -182,6 +239,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, NULL, kc_heal_cluster);
     ADD(tc, killed_leader_leaves_nothing_lost_duplicated_or_reordered);
     ADD(tc, paused_leader_leaves_nothing_lost_duplicated_or_reordered);
+    ADD(tc, all_brokers_down_for_a_minute_then_back_loses_nothing);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
