@@ -500,6 +500,34 @@ static int topics_describe(krafka_admin_t *a, struct aopts *o)
     return rc;
 }
 
+/* What a create, delete or alter call says: the call's error, else each
+ * topic's outcome. A topic whose error is @ok_too (NONE: none) counts as
+ * done, with @ok_too_msg. Returns the exit code. */
+static int topic_results(const struct aopts *o, const char *verb,
+                         krafka_err_t err, const char *errstr,
+                         const krafka_topic_result_t *res,
+                         const char *done_msg, krafka_err_t ok_too,
+                         const char *ok_too_msg)
+{
+    if (err) {
+        cli_error("Failed to %s topics: %s", verb,
+                  errstr[0] ? errstr : cli_err2str(err));
+        return cli_exit_code(err);
+    }
+    int rc = CLI_EXIT_OK;
+    for (size_t i = 0; i < o->name_cnt; i++) {
+        if (!res[i].err || (ok_too && res[i].err == ok_too)) {
+            cli_info(1, "Topic %s %s\n", o->names[i],
+                     res[i].err ? ok_too_msg : done_msg);
+            continue;
+        }
+        cli_error("Topic %s: %s: %s", o->names[i],
+                  krafka_err2name(res[i].err), res[i].errstr);
+        rc = cli_exit_code(res[i].err);
+    }
+    return rc;
+}
+
 static int topics_create(krafka_admin_t *a, struct aopts *o)
 {
     if (!o->name_cnt)
@@ -522,24 +550,10 @@ static int topics_create(krafka_admin_t *a, struct aopts *o)
     char errstr[512];
     krafka_err_t err = krafka_admin_create_topics(
         a, nt, o->name_cnt, o->timeout_ms, res, errstr, sizeof errstr);
-    int rc = CLI_EXIT_OK;
-    if (err) {
-        cli_error("Failed to create topics: %s",
-                  errstr[0] ? errstr : cli_err2str(err));
-        rc = cli_exit_code(err);
-    }
-    for (size_t i = 0; !err && i < o->name_cnt; i++) {
-        if (!res[i].err ||
-            (o->if_not_exists &&
-             res[i].err == KRAFKA_ERR_TOPIC_ALREADY_EXISTS)) {
-            cli_info(1, "Topic %s %s\n", o->names[i],
-                     res[i].err ? "already exists" : "created");
-            continue;
-        }
-        cli_error("Topic %s: %s: %s", o->names[i],
-                  krafka_err2name(res[i].err), res[i].errstr);
-        rc = cli_exit_code(res[i].err);
-    }
+    int rc = topic_results(o, "create", err, errstr, res, "created",
+                           o->if_not_exists ? KRAFKA_ERR_TOPIC_ALREADY_EXISTS
+                                            : KRAFKA_ERR_NONE,
+                           "already exists");
     free(nt);
     free(res);
     return rc;
@@ -558,21 +572,8 @@ static int topics_delete(krafka_admin_t *a, struct aopts *o)
     char errstr[512];
     krafka_err_t err = krafka_admin_delete_topics(
         a, o->names, o->name_cnt, o->timeout_ms, res, errstr, sizeof errstr);
-    int rc = CLI_EXIT_OK;
-    if (err) {
-        cli_error("Failed to delete topics: %s",
-                  errstr[0] ? errstr : cli_err2str(err));
-        rc = cli_exit_code(err);
-    }
-    for (size_t i = 0; !err && i < o->name_cnt; i++) {
-        if (!res[i].err) {
-            cli_info(1, "Topic %s deleted\n", o->names[i]);
-            continue;
-        }
-        cli_error("Topic %s: %s: %s", o->names[i],
-                  krafka_err2name(res[i].err), res[i].errstr);
-        rc = cli_exit_code(res[i].err);
-    }
+    int rc = topic_results(o, "delete", err, errstr, res, "deleted",
+                           KRAFKA_ERR_NONE, NULL);
     free(res);
     return rc;
 }
@@ -598,22 +599,10 @@ static int topics_alter(krafka_admin_t *a, struct aopts *o)
     char errstr[512];
     krafka_err_t err = krafka_admin_create_partitions(
         a, np, o->name_cnt, o->timeout_ms, res, errstr, sizeof errstr);
-    int rc = CLI_EXIT_OK;
-    if (err) {
-        cli_error("Failed to alter topics: %s",
-                  errstr[0] ? errstr : cli_err2str(err));
-        rc = cli_exit_code(err);
-    }
-    for (size_t i = 0; !err && i < o->name_cnt; i++) {
-        if (!res[i].err) {
-            cli_info(1, "Topic %s now has %d partitions\n", o->names[i],
-                     (int)o->partitions);
-            continue;
-        }
-        cli_error("Topic %s: %s: %s", o->names[i],
-                  krafka_err2name(res[i].err), res[i].errstr);
-        rc = cli_exit_code(res[i].err);
-    }
+    char done[64];
+    snprintf(done, sizeof done, "now has %d partitions", (int)o->partitions);
+    int rc = topic_results(o, "alter", err, errstr, res, done,
+                           KRAFKA_ERR_NONE, NULL);
     free(np);
     free(res);
     return rc;

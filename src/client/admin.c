@@ -75,18 +75,6 @@ struct md_call {
     struct md_snapshot *result;   /* owned until taken */
 };
 
-static const char *arena_str(struct kr_arena *a, struct kr_str s)
-{
-    if (s.len < 0 || !s.ptr)
-        return NULL;
-    char *p = kr_arena_alloc(a, (size_t)s.len + 1);
-    if (p) {
-        memcpy(p, s.ptr, (size_t)s.len);
-        p[s.len] = '\0';
-    }
-    return p;
-}
-
 static const int32_t *arena_ids(struct kr_arena *a, const int32_t *ids,
                                 int32_t cnt)
 {
@@ -133,7 +121,7 @@ static bool copy_topics(struct kr_arena *a, krafka_metadata_t *md,
         return false;
     for (int32_t i = 0; i < n; i++) {
         const struct kr_MetadataResponseTopic *rt = &res->Topics[i];
-        t[i].topic = arena_str(a, rt->Name);
+        t[i].topic = kr_str_arena_dup(a, rt->Name);
         t[i].err = (krafka_err_t)rt->ErrorCode;
         t[i].is_internal = rt->IsInternal;
         memcpy(t[i].topic_id, rt->TopicId.b, sizeof t[i].topic_id);
@@ -156,9 +144,9 @@ static bool copy_brokers(struct kr_arena *a, krafka_metadata_t *md,
     for (int32_t i = 0; i < n; i++) {
         const struct kr_MetadataResponseBroker *rb = &res->Brokers[i];
         b[i] = (krafka_metadata_broker_t){.id = rb->NodeId,
-                                          .host = arena_str(a, rb->Host),
+                                          .host = kr_str_arena_dup(a, rb->Host),
                                           .port = rb->Port,
-                                          .rack = arena_str(a, rb->Rack)};
+                                          .rack = kr_str_arena_dup(a, rb->Rack)};
     }
     md->brokers = b;
     md->broker_cnt = n;
@@ -196,7 +184,7 @@ static krafka_err_t md_on_resp(struct kr_call *call, struct kr_client *c,
     if (!s)
         return KRAFKA_ERR_LOCAL_NOMEM;
     kr_arena_init(&s->arena, KR_ARENA_MAX_DEFAULT);
-    s->md.cluster_id = arena_str(&s->arena, res->ClusterId);
+    s->md.cluster_id = kr_str_arena_dup(&s->arena, res->ClusterId);
     s->md.controller_id = res->ControllerId;
     s->md.orig_broker_id = answering_broker(c, call->req.answered ? call->req.answered_by : -1, res);
     if (!copy_brokers(&s->arena, &s->md, res) ||
@@ -362,7 +350,7 @@ static void topics_cleanup(struct kr_call *call)
 
 static const char *dup_str(struct topics_call *tc, const char *s)
 {
-    return s ? arena_str(&tc->strs, kr_str_c(s)) : NULL;
+    return s ? kr_str_arena_dup(&tc->strs, kr_str_c(s)) : NULL;
 }
 
 /* Frees a call that was never submitted (both references). */

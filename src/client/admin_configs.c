@@ -45,18 +45,6 @@ struct ce_call {
     struct ce_result *result; /* owned until taken */
 };
 
-static const char *arena_str(struct kr_arena *a, struct kr_str s)
-{
-    if (s.len < 0 || !s.ptr)
-        return NULL;
-    char *p = kr_arena_alloc(a, (size_t)s.len + 1);
-    if (p) {
-        memcpy(p, s.ptr, (size_t)s.len);
-        p[s.len] = '\0';
-    }
-    return p;
-}
-
 void krafka_config_entries_destroy(krafka_config_entries_t *ce)
 {
     if (!ce)
@@ -79,8 +67,8 @@ static bool copy_configs(struct ce_result *r,
         const struct kr_DescribeConfigsResourceResult *c = &res->Configs[i];
         int8_t src = c->ConfigSource;
         e[i] = (krafka_config_entry_t){
-            .name = arena_str(a, c->Name),
-            .value = c->IsSensitive ? NULL : arena_str(a, c->Value),
+            .name = kr_str_arena_dup(a, c->Name),
+            .value = c->IsSensitive ? NULL : kr_str_arena_dup(a, c->Value),
             .source = src > 0 ? (krafka_config_source_t)src
                               : KRAFKA_CONFIG_SOURCE_UNKNOWN,
             .is_default = src == KRAFKA_CONFIG_SOURCE_DEFAULT,

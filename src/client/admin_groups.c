@@ -51,28 +51,16 @@ static void arenas_free(struct arenas *as)
     free(as->v);
 }
 
-static const char *astr(struct kr_arena *a, struct kr_str s)
-{
-    if (s.len < 0 || !s.ptr)
-        return NULL;
-    char *p = kr_arena_alloc(a, (size_t)s.len + 1);
-    if (p) {
-        memcpy(p, s.ptr, (size_t)s.len);
-        p[s.len] = '\0';
-    }
-    return p;
-}
-
-/* Like astr(), "" for null. */
+/* Like kr_str_arena_dup(), "" for null. */
 static const char *astr0(struct kr_arena *a, struct kr_str s)
 {
-    const char *p = astr(a, s);
+    const char *p = kr_str_arena_dup(a, s);
     return p ? p : (s.len < 0 || !s.ptr ? "" : NULL);
 }
 
 static const char *acstr(struct kr_arena *a, const char *s)
 {
-    return s ? astr(a, kr_str_c(s)) : NULL;
+    return s ? kr_str_arena_dup(a, kr_str_c(s)) : NULL;
 }
 
 static void set_err(char *errstr, size_t n, const char *fmt, const char *a,
@@ -449,7 +437,7 @@ static krafka_err_t dg_resp(struct kr_call *call, struct kr_client *c,
     for (size_t i = 0; i < n; i++) {
         const struct kr_DescribedGroupMember *dm = &dg->Members[i];
         m[i].member_id = astr0(&g->mem, dm->MemberId);
-        m[i].group_instance_id = astr(&g->mem, dm->GroupInstanceId);
+        m[i].group_instance_id = kr_str_arena_dup(&g->mem, dm->GroupInstanceId);
         m[i].client_id = astr0(&g->mem, dm->ClientId);
         m[i].client_host = astr0(&g->mem, dm->ClientHost);
         if (!m[i].member_id || !m[i].client_id || !m[i].client_host)
@@ -502,7 +490,7 @@ static krafka_err_t of_resp(struct kr_call *call, struct kr_client *c,
                 .committed = p->CommittedOffset,
                 .leader_epoch = p->CommittedLeaderEpoch,
                 .metadata = p->Metadata.len > 0
-                                ? astr(&g->mem, p->Metadata)
+                                ? kr_str_arena_dup(&g->mem, p->Metadata)
                                 : NULL,
                 .log_end = -1,
                 .lag = -1,

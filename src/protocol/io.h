@@ -56,6 +56,20 @@ static inline bool kr_str_eq(struct kr_str a, const char *s)
     return a.len >= 0 && (size_t)a.len == n && memcmp(a.ptr, s, n) == 0;
 }
 
+/* A NUL-terminated copy of @s in @a; NULL for a null string or when @a is
+ * out of room. */
+static inline const char *kr_str_arena_dup(struct kr_arena *a, struct kr_str s)
+{
+    if (s.len < 0 || !s.ptr)
+        return NULL;
+    char *p = kr_arena_alloc(a, (size_t)s.len + 1);
+    if (p) {
+        memcpy(p, s.ptr, (size_t)s.len);
+        p[s.len] = '\0';
+    }
+    return p;
+}
+
 /* ---- bounded reader (STYLE.md section 7) ---- */
 struct kr_rd {
     const uint8_t *pos, *end; /* borrowed: the input buffer */
