@@ -322,8 +322,8 @@ static int run_producer(krafka_conf_t *base, struct pipeline *pl, long n)
     krafka_conf_t *conf = krafka_conf_dup(base);
     if (!conf)
         return -1;
-    if (krafka_conf_get(conf, "client.id", pl->producer_id,
-                        &(size_t){sizeof pl->producer_id}) !=
+    size_t id_size = sizeof pl->producer_id;
+    if (krafka_conf_get(conf, "client.id", pl->producer_id, &id_size) !=
             KRAFKA_ERR_NONE ||
         strcmp(pl->producer_id, "krafka") == 0) {
         krafka_conf_set(conf, "client.id", "traced-pipeline-producer", NULL,
@@ -462,8 +462,8 @@ static int run_consumer(krafka_conf_t *base, struct pipeline *pl,
     krafka_conf_t *conf = krafka_conf_dup(base);
     if (!conf)
         return -1;
-    if (krafka_conf_get(conf, "client.id", pl->consumer_id,
-                        &(size_t){sizeof pl->consumer_id}) !=
+    size_t id_size = sizeof pl->consumer_id;
+    if (krafka_conf_get(conf, "client.id", pl->consumer_id, &id_size) !=
             KRAFKA_ERR_NONE ||
         strcmp(pl->consumer_id, "krafka") == 0) {
         krafka_conf_set(conf, "client.id", "traced-pipeline-consumer", NULL,

@@ -422,9 +422,12 @@ char *parse_delim(const char *in, size_t *len, char *err, size_t errn)
 
 const char *cli_err2str(krafka_err_t err)
 {
-    if (err > 0 && (size_t)err < sizeof rdk_broker_err / sizeof *rdk_broker_err &&
-        rdk_broker_err[err])
-        return rdk_broker_err[err];
+    size_t n_rdk = sizeof rdk_broker_err / sizeof *rdk_broker_err;
+    if (err > 0 && (size_t)err < n_rdk) {
+        const char *s = rdk_broker_err[(size_t)err];
+        if (s)
+            return s;
+    }
     switch (err) {
     case KRAFKA_ERR_NONE: return "Success";
     case KRAFKA_ERR_LOCAL_TIMED_OUT: return "Local: Timed out";

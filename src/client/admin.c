@@ -406,11 +406,12 @@ static krafka_err_t fill_create(struct topics_call *tc,
     for (size_t i = 0; i < cnt; i++)
         ncfg += topics[i].config_cnt;
     struct kr_CreatableTopic *ct = calloc(cnt, sizeof *ct);
+    /* at least one entry: cfg + k is then always a valid pointer */
     struct kr_CreatableTopicConfig *cfg =
-        ncfg ? calloc(ncfg, sizeof *cfg) : NULL;
+        calloc(ncfg ? ncfg : 1, sizeof *cfg);
     tc->items = ct;
     tc->configs = cfg;
-    if (!ct || (ncfg && !cfg))
+    if (!ct || !cfg)
         return KRAFKA_ERR_LOCAL_NOMEM;
     size_t k = 0;
     for (size_t i = 0; i < cnt; i++) {

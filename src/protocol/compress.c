@@ -70,7 +70,7 @@ static krafka_err_t sink_next(struct sink *s, uint8_t **p, size_t *room)
     struct kr_buf *b = s->b;
     if (b->len < s->limit && min_size(b->cap, s->limit) == b->len &&
         !sink_reserve(s, min_size(s->step, s->limit - b->len)))
-        return b->err;
+        return b->err ? b->err : KRAFKA_ERR_LOCAL_NOMEM;
     size_t cap = min_size(b->cap, s->limit);
     s->probing = cap <= b->len;
     if (s->probing) {

@@ -27,15 +27,10 @@
 /* Writer                                                             */
 /* ------------------------------------------------------------------ */
 
-static inline uint64_t zigzag(int64_t v)
-{
-    return ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63));
-}
-
 /* Writes a zigzag varint at @p (room checked by the caller). */
 static inline uint8_t *put_varint(uint8_t *p, int64_t v)
 {
-    uint64_t u = zigzag(v);
+    uint64_t u = kr_zigzag64(v);
     while (u >= 0x80) {
         *p++ = (uint8_t)(u | 0x80);
         u >>= 7;

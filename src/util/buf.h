@@ -89,10 +89,18 @@ static inline void kr_buf_put_uvarint(struct kr_buf *b, uint64_t v)
     kr_buf_write(b, t, n);
 }
 
+/* Zigzag mapping of a signed value (0, -1, 1, -2 ... -> 0, 1, 2, 3 ...),
+ * in unsigned arithmetic only (a right shift of a negative int64_t is
+ * implementation-defined). */
+static inline uint64_t kr_zigzag64(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63));
+}
+
 /* Zigzag-encoded signed varint (Kafka "varint"/"varlong"). */
 static inline void kr_buf_put_varint(struct kr_buf *b, int64_t v)
 {
-    kr_buf_put_uvarint(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+    kr_buf_put_uvarint(b, kr_zigzag64(v));
 }
 
 static inline size_t kr_uvarint_size(uint64_t v)
@@ -107,7 +115,7 @@ static inline size_t kr_uvarint_size(uint64_t v)
 
 static inline size_t kr_varint_size(int64_t v)
 {
-    return kr_uvarint_size(((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+    return kr_uvarint_size(kr_zigzag64(v));
 }
 
 /* Patch helpers: write a big-endian value at @off (already written). */

@@ -664,7 +664,7 @@ static void *delete_main(void *arg)
     struct deleter *d = arg;
     krafka_conf_t *conf = kc_conf(boot(), NULL);
     krafka_admin_t *a = NULL;
-    krafka_topic_result_t res;
+    krafka_topic_result_t res = {0};
     d->err = krafka_admin_new(&a, conf, d->errstr, sizeof d->errstr);
     if (!d->err)
         d->err = krafka_admin_delete_topics(a, &d->topic, 1, 30000, &res,

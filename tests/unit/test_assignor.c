@@ -970,7 +970,7 @@ static int int_desc(const void *a, const void *b)
  * most get the (total % members) larger shares. */
 static int min_revocations(const struct world *w)
 {
-    int total = 0, own[MAXM];
+    int total = 0, own[MAXM] = {0};
     for (int t = 0; t < w->t_cnt; t++)
         total += w->parts[t];
     for (int m = 0; m < w->m_cnt; m++)
