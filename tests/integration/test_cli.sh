@@ -318,6 +318,26 @@ k groups list -b 127.0.0.1:1 -m 2 >/dev/null 2>"$W/err"
 expect_rc "groups list unreachable" 3 $?
 took=$(($(date +%s) - start))
 [ $took -le 30 ] && pass || fail "unreachable brokers took ${took}s for four 2 s timeouts"
+# ---- secrets: never printed, in -X list or any error or debug line ----
+sec="cli-secret-$run_id"
+k -b "$B" -X sasl.password="$sec" -X ssl.key.password="$sec" -X list \
+    >"$W/sec.out" 2>&1
+SB=${KRAFKA_TEST_SASL_BOOTSTRAP:-}
+if [ -n "$SB" ]; then
+    for mech in PLAIN SCRAM-SHA-256 SCRAM-SHA-512; do
+        k -b "$SB" -L -m 2 -X security.protocol=sasl_plaintext \
+            -X sasl.mechanism=$mech -X sasl.username=krafka \
+            -X sasl.password="$sec" -X debug=all >>"$W/sec.out" 2>&1
+        expect_rc "-L with a wrong $mech password" 4 $?
+    done
+    expect_grep "wrong password" "Authentication failed" "$W/sec.out"
+fi
+if grep -q -- "$sec" "$W/sec.out"; then
+    fail "a secret was printed: $(grep -m1 -- "$sec" "$W/sec.out")"
+else
+    pass
+fi
+
 k -b "$B" -C -t "nosuch_$run_id" -e >/dev/null 2>"$W/err"
 expect_rc "unknown topic" 5 $?
 expect_grep "unknown topic" "Unknown topic or partition" "$W/err"

@@ -209,6 +209,117 @@ START_TEST(sasl_client_on_plaintext_listener_fails_within_the_timeout)
 }
 END_TEST
 
+/* Everything a stats callback got, for the secrets test. */
+static char stats_seen[1 << 16];
+static void stats_keep(const krafka_metrics_t *m, const char *json,
+                       size_t len, void *opaque)
+{
+    (void)m;
+    (void)opaque;
+    size_t have = strlen(stats_seen);
+    if (have + len + 1 < sizeof stats_seen) {
+        memcpy(stats_seen + have, json, len);
+        stats_seen[have + len] = 0;
+    }
+}
+
+/* Fails when @text contains any of the @n secrets. */
+static void assert_no_secret(const char *what, const char *text,
+                             const char *const *secrets, int n)
+{
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(!strstr(text, secrets[i]), "secret %d in %s", i, what);
+}
+
+/* The metrics of @m in both formats hold none of the secrets. */
+static void metrics_lack(krafka_metrics_t *m, const char *const *secrets,
+                         int n)
+{
+    char *out = NULL;
+    ck_assert_int_eq(krafka_metrics_prometheus(m, &out, NULL), 0);
+    assert_no_secret("prometheus", out, secrets, n);
+    krafka_metrics_free(out);
+    ck_assert_int_eq(krafka_metrics_json(m, &out, NULL), 0);
+    assert_no_secret("json", out, secrets, n);
+    krafka_metrics_free(out);
+}
+
+START_TEST(no_secret_appears_in_logs_errors_metrics_or_statistics)
+{
+    const char *pw = kc_env("KRAFKA_TEST_SASL_PASSWORD");
+    const char *key_pw = kc_env("KRAFKA_TEST_CLIENT_KEY_PASSWORD");
+    const char *wrong_key_pw = "wrong-key-secret-4713";
+    const char *const secrets[] = {pw, key_pw, wrong_key_pw};
+    char errstr[512], topic[128];
+    kc_new_topic(kc_env("KRAFKA_TEST_BOOTSTRAP"), topic, sizeof topic,
+                 "secrets", 1, 1);
+    kc_log_clear();
+    /* A producer that authenticates with each mechanism over SASL_SSL,
+     * with a client key behind a password, every debug context on, and
+     * statistics every 100 ms. */
+    for (int i = 0; i < 3; i++) {
+        stats_seen[0] = 0;
+        krafka_conf_t *conf = kc_conf(
+            kc_env("KRAFKA_TEST_SASL_SSL_BOOTSTRAP"), "security.protocol",
+            "sasl_ssl", "sasl.mechanism", mechs[i], "sasl.username",
+            kc_env("KRAFKA_TEST_SASL_USER"), "sasl.password", pw,
+            "ssl.ca.location", kc_env("KRAFKA_TEST_CA"),
+            "ssl.certificate.location", kc_env("KRAFKA_TEST_CLIENT_CERT"),
+            "ssl.key.location", kc_env("KRAFKA_TEST_CLIENT_KEY_ENCRYPTED"),
+            "ssl.key.password", key_pw, "debug", "all",
+            "statistics.interval.ms", "100", NULL);
+        krafka_conf_set_stats_cb(conf, stats_keep);
+        krafka_producer_t *p = NULL;
+        ck_assert_int_eq(
+            krafka_producer_new(&p, conf, errstr, sizeof errstr), 0);
+        krafka_conf_destroy(conf);
+        krafka_msg_t msg = {.topic = topic, .partition = 0, .value = "v",
+                             .value_len = 1};
+        ck_assert_int_eq(krafka_producer_send(p, &msg, NULL), 0);
+        ck_assert_int_eq(krafka_producer_flush(p, 10000), 0);
+        int64_t end = kc_now_ms() + 1500;
+        while (kc_now_ms() < end)
+            krafka_producer_poll(p, 100);
+        ck_assert_msg(stats_seen[0], "%s: no statistics", mechs[i]);
+        assert_no_secret("statistics", stats_seen, secrets, 3);
+        metrics_lack(krafka_producer_metrics(p), secrets, 3);
+        krafka_producer_destroy(p);
+    }
+    kc_drop_topic(kc_env("KRAFKA_TEST_BOOTSTRAP"), topic);
+    /* The same key with a wrong password: the error names the problem,
+     * not the password. */
+    krafka_conf_t *conf = kc_conf(
+        kc_env("KRAFKA_TEST_MTLS_BOOTSTRAP"), "security.protocol", "ssl",
+        "ssl.ca.location", kc_env("KRAFKA_TEST_CA"),
+        "ssl.certificate.location", kc_env("KRAFKA_TEST_CLIENT_CERT"),
+        "ssl.key.location", kc_env("KRAFKA_TEST_CLIENT_KEY_ENCRYPTED"),
+        "ssl.key.password", wrong_key_pw, "debug", "all", NULL);
+    krafka_admin_t *a = NULL;
+    krafka_err_t err = krafka_admin_new(&a, conf, errstr, sizeof errstr);
+    krafka_conf_destroy(conf);
+    if (!err) {
+        krafka_metadata_t *md = NULL;
+        err = krafka_admin_metadata(a, NULL, 3000, &md, errstr,
+                                    sizeof errstr);
+        krafka_metadata_destroy(md);
+        metrics_lack(krafka_admin_metrics(a), secrets, 3);
+        krafka_admin_destroy(a);
+    }
+    ck_assert_msg(err != KRAFKA_ERR_NONE, "a wrong key password worked");
+    assert_no_secret("error string", errstr, secrets, 3);
+    /* A rejected value of a secret property is not echoed either. */
+    conf = krafka_conf_new();
+    err = krafka_conf_set(conf, "ssl.key.password", NULL, errstr,
+                          sizeof errstr);
+    (void)err;
+    krafka_conf_destroy(conf);
+    for (int i = 0; i < 3; i++)
+        ck_assert_msg(kc_log_lacks(secrets[i]), "secret %d was logged", i);
+    struct kc_logline lines[4];
+    ck_assert_msg(kc_log_find(NULL, lines, 4) > 0, "no log lines captured");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_security");
@@ -226,6 +337,7 @@ int main(void)
     tcase_add_test(tc, wrong_hostname_is_a_tls_error);
     tcase_add_test(tc, mtls_without_client_certificate_is_refused_clearly);
     tcase_add_test(tc, sasl_client_on_plaintext_listener_fails_within_the_timeout);
+    tcase_add_test(tc, no_secret_appears_in_logs_errors_metrics_or_statistics);
     suite_add_tcase(s, tc);
     return kt_run_suite(s);
 }
