@@ -520,12 +520,15 @@ struct member {
 };
 
 static struct member *cb_member(krafka_consumer_t *c);
+/* Written by the test's thread before it publishes the count (release);
+ * read by the members' threads after loading it (acquire). */
 static struct member *members_all[8];
-static int members_cnt;
+static atomic_int members_cnt;
 
 static struct member *cb_member(krafka_consumer_t *c)
 {
-    for (int i = 0; i < members_cnt; i++)
+    int n = atomic_load_explicit(&members_cnt, memory_order_acquire);
+    for (int i = 0; i < n; i++)
         if (members_all[i]->c == c)
             return members_all[i];
     return NULL;
@@ -597,7 +600,7 @@ START_TEST(three_members_share_twelve_partitions_with_each_assignor)
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     struct member ms[3];
     memset(ms, 0, sizeof ms);
-    members_cnt = 0;
+    atomic_store(&members_cnt, 0);
     for (int i = 0; i < 3; i++) {
         krafka_conf_t *conf = kc_conf(
             boot(), "group.id", group, "partition.assignment.strategy",
@@ -609,7 +612,8 @@ START_TEST(three_members_share_twelve_partitions_with_each_assignor)
         ms[i].s = &s;
         ms[i].lock = &lock;
         ms[i].topic = topic;
-        members_all[members_cnt++] = &ms[i];
+        members_all[i] = &ms[i];
+        atomic_store_explicit(&members_cnt, i + 1, memory_order_release);
         const char *topics[] = {topic};
         ck_assert_int_eq(krafka_consumer_subscribe(ms[i].c, topics, 1),
                          KRAFKA_ERR_NONE);
@@ -648,7 +652,7 @@ START_TEST(three_members_share_twelve_partitions_with_each_assignor)
     ck_assert_uint_eq(s.dups, 0);
     for (int i = 0; i < 3; i++)
         krafka_consumer_destroy(ms[i].c);
-    members_cnt = 0;
+    atomic_store(&members_cnt, 0);
     free(s.cnt);
     pu_track_free(&t);
     drop_topic(topic);
