@@ -32,6 +32,14 @@
 #define MIB (1024 * 1024)
 #define SLACK_MIB 32
 
+/* AddressSanitizer's shadow memory and quarantine inflate RSS: the
+ * figures are printed but not held against the cap there. */
+#ifdef __SANITIZE_ADDRESS__
+#define RSS_CHECKED false
+#else
+#define RSS_CHECKED true
+#endif
+
 static const char *boot(void)
 {
     return kc_env("KRAFKA_TEST_BOOTSTRAP");
@@ -172,7 +180,7 @@ START_TEST(producer_memory_stays_within_buffer_while_broker_is_stopped)
             growth_mib, P_BUF_KIB / 1024, SLACK_MIB);
     resume_broker();
     ck_assert_msg(full > 0, "the queue never filled");
-    ck_assert_msg(growth_mib <= P_BUF_KIB / 1024 + SLACK_MIB,
+    ck_assert_msg(!RSS_CHECKED || growth_mib <= P_BUF_KIB / 1024 + SLACK_MIB,
                   "peak RSS grew by %ld MiB", growth_mib);
     /* max.block.ms: waited for room, then gave up (+ scheduling slack) */
     ck_assert_msg(longest_full_us <= (int64_t)(block_ms + 250) * 1000,
@@ -278,7 +286,7 @@ START_TEST(consumer_prefetch_memory_stays_within_queued_max_kbytes_while_not_pol
             base / 1024, idle_mib, all_mib, C_CAP_KIB / 1024, SLACK_MIB);
     ck_assert_uint_eq(got, C_RECORDS);
     ck_assert_uint_eq(dups, 0);
-    ck_assert_msg(all_mib <= C_CAP_KIB / 1024 + SLACK_MIB,
+    ck_assert_msg(!RSS_CHECKED || all_mib <= C_CAP_KIB / 1024 + SLACK_MIB,
                   "peak RSS grew by %ld MiB", all_mib);
     kc_drop_topic(boot(), topic);
 }
