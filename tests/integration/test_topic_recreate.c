@@ -405,6 +405,9 @@ START_TEST(topic_deleted_for_good_producer_fails_every_record_within_message_tim
                           t.err[seq] ==
                               KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION,
                       "seq %zu: %s", seq, krafka_err2name(t.err[seq]));
+    /* the reason names the missing topic */
+    ck_assert_msg(strstr(t.first_errstr, "does not exist"), "errstr: %s",
+                  t.first_errstr);
     /* and the producer did not create it again */
     conf = kc_conf(boot(), NULL);
     a = kc_admin(conf);
