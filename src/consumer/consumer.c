@@ -34,6 +34,7 @@ void kr_toppar_seek_locked(struct kr_toppar *tp, int64_t offset,
                            int32_t epoch)
 {
     atomic_fetch_add(&tp->version, 1);
+    memset(tp->topic_id, 0, sizeof tp->topic_id);
     tp->fetch_epoch = epoch;
     tp->eof_sent = false;
     tp->backoff_until_us = 0;
@@ -614,8 +615,11 @@ static krafka_err_t set_paused(struct krafka_consumer *k,
             /* Drop what was fetched ahead: fetch again from the
              * application's position on resume. */
             int64_t pos = atomic_load(&tp->app_pos);
+            uint8_t id[16]; /* the same topic's offset: keep its id */
+            memcpy(id, tp->topic_id, sizeof id);
             if (pos >= 0)
                 kr_toppar_seek_locked(tp, pos, atomic_load(&tp->app_epoch));
+            memcpy(tp->topic_id, id, sizeof id);
         }
         tp->paused = paused;
     }

@@ -56,6 +56,10 @@ struct kr_toppar {
     bool md_wanted;             /* its topic's metadata was asked for */
     int32_t lead, lead_epoch;   /* leader for this fetcher pass; -1 */
     bool unknown_sent;          /* "topic does not exist" event given */
+    /* The id (KIP-516) of the topic fetch_pos is an offset of, learnt
+     * from the first answered fetch; zero until then. A topic deleted
+     * and created again has a new id: the position means nothing there. */
+    uint8_t topic_id[16];
     int64_t backoff_until_us;   /* no fetch before */
     int64_t hwm, lso, log_start;
     bool eof_sent;              /* PARTITION_EOF given at this position */
@@ -229,7 +233,8 @@ void kr_cons_remove_locked(struct krafka_consumer *k, struct kr_toppar *tp);
  * the assignment. */
 krafka_err_t kr_cons_assign(struct krafka_consumer *k,
                             const krafka_tp_list_t *tps, int how);
-/* Sets a new fetch position (a seek): bumps the version. Lock held. */
+/* Sets a new fetch position (a seek): bumps the version; the topic id is
+ * learnt again by the next answered fetch. Lock held. */
 void kr_toppar_seek_locked(struct kr_toppar *tp, int64_t offset,
                            int32_t epoch);
 

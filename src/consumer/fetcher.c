@@ -110,6 +110,12 @@ static void refresh_if_wanted(struct krafka_consumer *k)
         kr_md_refresh(k->c, "partition error");
 }
 
+static bool id_known(const uint8_t id[16])
+{
+    static const uint8_t zero[16];
+    return memcmp(id, zero, 16) != 0;
+}
+
 static bool retriable_partition_err(int16_t ec)
 {
     switch (ec) {
@@ -314,6 +320,9 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
         partition_error(k, tp, pd->ErrorCode, e->offset, "fetch");
         return;
     }
+    if (!id_known(tp->topic_id))
+        memcpy(tp->topic_id, e->topic_id, sizeof tp->topic_id);
+    tp->unknown_sent = false; /* a later deletion gives its event again */
     tp->hwm = pd->HighWatermark;
     tp->lso = pd->LastStableOffset;
     tp->log_start = pd->LogStartOffset;
@@ -407,6 +416,26 @@ static void sess_answer(struct krafka_consumer *k, const struct freq *f,
     }
 }
 
+/* The answer named a topic id the request did not: the session and the
+ * broker disagree (a topic created again under a new id). Fetching again
+ * at once would get the same answer at once, in a loop: drop the session
+ * and back off, with a metadata refresh. Lock held. */
+static void stray_answer(struct krafka_consumer *k, const struct freq *f)
+{
+    for (int32_t i = 0; i < k->sess_cnt; i++)
+        if (k->sess[i].broker == f->broker) {
+            kr_dbg(&k->c->log, KR_DBG_FETCH, "SESSION",
+                   "fetch session %d with broker %d answered for a topic "
+                   "id it was not asked for: dropped",
+                   (int)k->sess[i].session_id, (int)f->broker);
+            sess_reset(&k->sess[i]);
+        }
+    for (int32_t i = 0; i < f->ent_cnt; i++)
+        if (entry_current(&f->ents[i]))
+            arm_backoff(k, f->ents[i].tp);
+    k->want_md = true;
+}
+
 static void fetch_done(struct kr_client *c, struct kr_req *r,
                        krafka_err_t err, const char *errstr,
                        const void *resp, int16_t v)
@@ -425,9 +454,11 @@ static void fetch_done(struct kr_client *c, struct kr_req *r,
     k->fetch_reserved -= f->reserved;
     if (!err && res->ErrorCode)
         err = (krafka_err_t)res->ErrorCode;
+    bool stray = false;
     for (int32_t i = 0; !err && i < res->ResponsesCnt; i++) {
         const struct kr_FetchableTopicResponse *t = &res->Responses[i];
         struct kr_str name = resp_topic(f, t, v);
+        stray |= name.len < 0 && t->PartitionsCnt > 0;
         for (int32_t j = 0; j < t->PartitionsCnt; j++) {
             struct fentry *e =
                 fentry_find(f, name, t->Partitions[j].PartitionIndex);
@@ -444,6 +475,8 @@ static void fetch_done(struct kr_client *c, struct kr_req *r,
         }
     }
     sess_answer(k, f, err, res);
+    if (stray)
+        stray_answer(k, f);
     pthread_mutex_unlock(&k->lock);
     if (err && err != KRAFKA_ERR_LOCAL_DESTROY)
         kr_dbg(&c->log, KR_DBG_FETCH, "FETCHERR", "fetch from %d failed: %s",
@@ -510,6 +543,27 @@ static void missing_topic_event(struct krafka_consumer *k,
     }
 }
 
+/* True (and @tp's position reset per auto.offset.reset) when the
+ * metadata gives @tp's topic another id than the one its position was
+ * fetched from: the topic was deleted and created again (KIP-516), and
+ * an offset of the old one would skip or misplace records of the new
+ * one. The Fetch answers UNKNOWN_TOPIC_ID for the old id meanwhile. */
+static bool topic_replaced(struct krafka_consumer *k, struct kr_toppar *tp)
+{
+    uint8_t id[16];
+    int16_t terr;
+    if (!id_known(tp->topic_id) ||
+        !kr_md_topic_info(k->c, tp->topic, id, &terr) || !id_known(id) ||
+        memcmp(id, tp->topic_id, sizeof id) == 0)
+        return false;
+    kr_log(&k->c->log, KRAFKA_LOG_WARNING, "RECREATED",
+           "%s [%d]: the topic was deleted and created again (new topic "
+           "id): offset %lld is of the old one", tp->topic,
+           (int)tp->partition, (long long)tp->fetch_pos);
+    reset_offset(k, tp, KRAFKA_ERR_UNKNOWN_TOPIC_ID, tp->fetch_pos);
+    return true;
+}
+
 /* Can @tp be fetched now? Its leader in *leader. */
 static bool fetchable(struct krafka_consumer *k, struct kr_toppar *tp,
                       int64_t now, int32_t *leader, int32_t *epoch)
@@ -539,7 +593,7 @@ static bool freq_add(struct freq *f, struct kr_toppar *tp, int32_t cap)
 }
 
 /* The session's entry for @tp, or NULL. */
-static struct kr_fsess_part *sess_find(struct kr_fsess *s,
+static struct kr_fsess_part *sess_find(const struct kr_fsess *s,
                                        const struct kr_toppar *tp)
 {
     for (int32_t i = 0; i < s->part_cnt; i++)
@@ -562,6 +616,19 @@ static bool entry_ids(struct krafka_consumer *k, struct freq *f)
             ids = false;
     }
     return ids;
+}
+
+/* Does the session hold one of @f's partitions under another topic id?
+ * (The topic was created again.) An incremental request would go on
+ * naming the old id, which the broker no longer knows. */
+static bool ids_changed(const struct kr_fsess *s, const struct freq *f)
+{
+    for (int32_t i = 0; i < f->ent_cnt; i++) {
+        const struct kr_fsess_part *sp = sess_find(s, f->ents[i].tp);
+        if (sp && memcmp(sp->topic_id, f->ents[i].topic_id, 16) != 0)
+            return true;
+    }
+    return false;
 }
 
 /* Adds partition @e to the request's topic list (entries are sorted by
@@ -623,6 +690,12 @@ static bool fetch_build(struct krafka_consumer *k, struct freq *f,
     }
     kr_fetch_request_init(&f->msg);
     *ids = entry_ids(k, f);
+    if (s->session_id && ids_changed(s, f)) {
+        kr_dbg(&k->c->log, KR_DBG_FETCH, "SESSION",
+               "fetch session %d with broker %d: a topic id changed: "
+               "starting a new one", (int)s->session_id, (int)f->broker);
+        sess_reset(s);
+    }
     bool full = s->session_id == 0;
     for (int32_t i = 0; i < f->ent_cnt; i++) {
         struct fentry *e = &f->ents[i];
@@ -979,6 +1052,8 @@ static void lookups(struct krafka_consumer *k)
     int64_t now = kr_now_us();
     for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
         cnt++;
+        if (tp->state == KR_TP_ACTIVE)
+            topic_replaced(k, tp);
         if (tp->state != KR_TP_NEED_OFFSET || tp->backoff_until_us > now)
             continue;
         if (tp->lookup_ts < -2 && !k->conf->group_id) {

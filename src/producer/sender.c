@@ -672,9 +672,17 @@ static void fail_expired(struct krafka_producer *p, struct kr_pbatch *b)
 {
     while (b) {
         struct kr_pbatch *next = b->next;
-        char msg[160];
+        /* A topic deleted meanwhile is the likely reason: say so. */
+        uint8_t id[16];
+        int16_t terr = 0;
+        const char *name = b->part->topic->name;
+        bool gone = kr_md_topic_info(p->c, name, id, &terr) &&
+                    terr == KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
+        char msg[400];
         snprintf(msg, sizeof msg,
-                 "not delivered within message.timeout.ms (%d ms)",
+                 "%s%.200s%snot delivered within message.timeout.ms "
+                 "(%d ms)", gone ? "topic \"" : "", gone ? name : "",
+                 gone ? "\" does not exist (deleted?): " : "",
                  (int)p->conf->message_timeout_ms);
         kr_dr_fail_batch(p, b, KRAFKA_ERR_LOCAL_MSG_TIMED_OUT, msg);
         b = next;
