@@ -108,9 +108,10 @@ KRAFKA_API void krafka_admin_destroy(krafka_admin_t *a);
 KRAFKA_API krafka_metrics_t *krafka_admin_metrics(krafka_admin_t *a);
 
 /** Fetches metadata for @topic, or for all topics when @topic is NULL,
- *  waiting at most @timeout_ms. Returns KRAFKA_ERR_NONE and sets *@out
- *  (free with krafka_metadata_destroy()), or LOCAL_TIMED_OUT, an
- *  authentication or TLS error, ... with a message in @errstr.
+ *  waiting at most @timeout_ms (negative: no limit). Returns
+ *  KRAFKA_ERR_NONE and sets *@out (free with krafka_metadata_destroy()),
+ *  or LOCAL_TIMED_OUT, an authentication or TLS error, ... with a message
+ *  in @errstr; LOCAL_INVALID_ARG for a NULL @a or @out.
  *  Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_admin_metadata(krafka_admin_t *a,
                                               const char *topic,
@@ -122,18 +123,22 @@ KRAFKA_API krafka_err_t krafka_admin_metadata(krafka_admin_t *a,
 /** Frees a metadata snapshot. NULL is a no-op. Thread-safety: any thread. */
 KRAFKA_API void krafka_metadata_destroy(krafka_metadata_t *md);
 
-/** Creates @cnt topics on the controller and waits, at most @timeout_ms,
- *  for the broker's answer. Returns KRAFKA_ERR_NONE when the broker
- *  answered; then @results[i] (caller-allocated, @cnt entries) holds each
- *  topic's outcome. Otherwise a request-level error (LOCAL_TIMED_OUT, ...)
- *  with a message in @errstr. Thread-safety: any thread. */
+/** Creates @cnt topics on the controller and waits, at most @timeout_ms
+ *  (negative: no limit), for the broker's answer. Returns KRAFKA_ERR_NONE
+ *  when the broker answered; then @results[i] (caller-allocated, @cnt
+ *  entries; NULL: not wanted) holds each topic's outcome. Otherwise a
+ *  request-level error (LOCAL_TIMED_OUT, ...) with a message in @errstr;
+ *  LOCAL_INVALID_ARG for a NULL handle or @topics, @cnt 0 or above 10000,
+ *  a NULL or empty name, @configs NULL with a @config_cnt, a @config_cnt
+ *  above 1000 or a NULL config name. Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_admin_create_topics(
     krafka_admin_t *a, const krafka_new_topic_t *topics, size_t cnt,
     int timeout_ms, krafka_topic_result_t *results, char *errstr,
     size_t errstr_size);
 
-/** Deletes @cnt topics, as krafka_admin_create_topics() creates them.
- *  Thread-safety: any thread. */
+/** Deletes @cnt topics, as krafka_admin_create_topics() creates them
+ *  (LOCAL_INVALID_ARG for a NULL handle or @topics, @cnt 0 or above 10000,
+ *  a NULL or empty name). Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_admin_delete_topics(
     krafka_admin_t *a, const char *const *topics, size_t cnt, int timeout_ms,
     krafka_topic_result_t *results, char *errstr, size_t errstr_size);
@@ -142,6 +147,8 @@ KRAFKA_API krafka_err_t krafka_admin_delete_topics(
  *  cannot lower it), the broker placing the new partitions, and waits at
  *  most @timeout_ms for the answer; results as krafka_admin_create_topics()
  *  gives them (INVALID_PARTITIONS for a count not above the current one).
+ *  LOCAL_INVALID_ARG for a NULL handle or @topics, @cnt 0 or above 10000,
+ *  a NULL or empty name or a @total_count below 1.
  *  Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_admin_create_partitions(
     krafka_admin_t *a, const krafka_new_partitions_t *topics, size_t cnt,
@@ -185,7 +192,9 @@ typedef struct krafka_config_entries {
 } krafka_config_entries_t;
 
 /** Describes every config of @topic (DescribeConfigs, sent to any broker),
- *  waiting at most @timeout_ms. Returns KRAFKA_ERR_NONE and sets *@out
+ *  waiting at most @timeout_ms (negative: no limit). Returns
+ *  LOCAL_INVALID_ARG for a NULL @a or @out or a NULL or empty @topic, else
+ *  KRAFKA_ERR_NONE and sets *@out
  *  (free with krafka_config_entries_destroy()), or the broker's error for
  *  the topic (UNKNOWN_TOPIC_OR_PARTITION, TOPIC_AUTHORIZATION_FAILED, ...)
  *  or a request-level one (LOCAL_TIMED_OUT, ...), with a message in
@@ -274,7 +283,8 @@ typedef struct krafka_group_descriptions {
 } krafka_group_descriptions_t;
 
 /** Lists the consumer groups of every broker (ListGroups to each broker of
- *  the cluster's metadata), waiting at most @timeout_ms overall. Returns
+ *  the cluster's metadata), waiting at most @timeout_ms overall (negative:
+ *  60 s). LOCAL_INVALID_ARG for a NULL @a or @out. Returns
  *  KRAFKA_ERR_NONE and sets *@out (free with krafka_group_list_destroy())
  *  when at least the metadata came and every broker was asked; brokers
  *  that failed are counted in failed_broker_cnt. Otherwise
@@ -292,10 +302,12 @@ KRAFKA_API void krafka_group_list_destroy(krafka_group_list_t *l);
 /** Describes @cnt groups: for each, its coordinator (FindCoordinator),
  *  state, members and their assignments (DescribeGroups), the committed
  *  offsets (OffsetFetch) and each partition's high watermark and lag
- *  (ListOffsets to the leaders), waiting at most @timeout_ms overall.
+ *  (ListOffsets to the leaders), waiting at most @timeout_ms overall
+ *  (negative: 60 s).
  *  Returns KRAFKA_ERR_NONE and sets *@out (free with
  *  krafka_group_descriptions_destroy()); a group that could not be
- *  described has its own err. LOCAL_INVALID_ARG for bad arguments.
+ *  described has its own err. LOCAL_INVALID_ARG for a NULL @a, @groups or
+ *  @out, @cnt 0 or above 10000, or a NULL or empty group id.
  *  Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_admin_describe_groups(
     krafka_admin_t *a, const char *const *groups, size_t cnt, int timeout_ms,

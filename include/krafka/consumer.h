@@ -184,7 +184,9 @@ KRAFKA_API krafka_metrics_t *krafka_consumer_metrics(krafka_consumer_t *c);
 /** Joins the group (`group.id`) for these topics, replacing the previous
  * subscription; a name starting with '^' is a regular expression (POSIX
  * extended), matched against all topics and re-evaluated on every
- * metadata refresh. */
+ * metadata refresh. LOCAL_INVALID_ARG for a NULL handle, @topics NULL with
+ * a @topic_cnt, a NULL or empty name, a bad pattern or over 100000
+ * names; LOCAL_INVALID_CONF without `group.id`. */
 KRAFKA_API krafka_err_t krafka_consumer_subscribe(krafka_consumer_t *c,
                                                   const char *const *topics,
                                                   size_t topic_cnt);

@@ -104,7 +104,8 @@ KRAFKA_API krafka_err_t krafka_metrics_prometheus(const krafka_metrics_t *m,
 /** Like krafka_metrics_prometheus() for the @n registries @regs in one
  *  exposition: HELP and TYPE once per metric name. Registries should have
  *  distinct client_ids, or their series collide. Returns LOCAL_INVALID_ARG
- *  also when one name has different kinds in two registries.
+ *  also when one name has different kinds in two registries, for @regs
+ *  NULL with an @n and for @n above 4096; NULL entries are skipped.
  *  Thread-safety: any thread. */
 KRAFKA_API krafka_err_t
 krafka_metrics_prometheus_multi(const krafka_metrics_t *const *regs, size_t n,
@@ -205,7 +206,8 @@ typedef struct krafka_metrics_http krafka_metrics_http_t; /* opaque */
  *  other request with 4xx. One thread, one connection at a time, requests
  *  up to 8 KiB, 2 s timeouts. The array is copied; the registries are
  *  borrowed and must outlive krafka_metrics_http_stop(). Returns
- *  KRAFKA_ERR_NONE and sets *@out, or LOCAL_INVALID_ARG, LOCAL_NOMEM or
+ *  KRAFKA_ERR_NONE and sets *@out, or LOCAL_INVALID_ARG (@out or @regs
+ *  NULL, @n 0 or above 4096), LOCAL_NOMEM or
  *  LOCAL_FAIL (socket or thread) with a message in @errstr (may be NULL).
  *  Thread-safety: any thread. */
 KRAFKA_API krafka_err_t

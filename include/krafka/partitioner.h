@@ -73,7 +73,8 @@ typedef int32_t (*krafka_partitioner_cb)(const char *topic, const void *key,
  *
  *  Returns KRAFKA_ERR_NONE; KRAFKA_ERR_LOCAL_INVALID_CONF for an unknown
  *  name; KRAFKA_ERR_LOCAL_INVALID_ARG for a NULL argument, a NULL key with a
- *  non-zero length, @partition_cnt < 1, or a random choice.
+ *  non-zero length, @keylen above INT32_MAX (a record key's limit),
+ *  @partition_cnt < 1, or a random choice.
  *
  *  Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_partition_for_key(const char *partitioner,

@@ -127,7 +127,11 @@ KRAFKA_API krafka_metrics_t *krafka_producer_metrics(krafka_producer_t *p);
  *  queue.buffering.max.messages/kbytes is reached (after waiting up to
  *  `max.block.ms` if set), LOCAL_MSG_SIZE_TOO_LARGE
  *  above message.max.bytes, LOCAL_UNKNOWN_PARTITION for a partition the
- *  topic lacks, LOCAL_INVALID_ARG; then nothing is reported.
+ *  topic lacks, LOCAL_INVALID_ARG (NULL @p or @msg, a NULL or empty
+ *  topic, a NULL key, value or header value with a length, a NULL header
+ *  key, a partition below KRAFKA_PARTITION_ANY, over 248 headers); then
+ *  nothing is reported. Lengths too large for any record (up to SIZE_MAX,
+ *  even when their sum wraps) are LOCAL_MSG_SIZE_TOO_LARGE.
  *  Thread-safety: any number of threads at once. */
 KRAFKA_API krafka_err_t krafka_producer_send(krafka_producer_t *p,
                                              const krafka_msg_t *msg,
@@ -135,7 +139,9 @@ KRAFKA_API krafka_err_t krafka_producer_send(krafka_producer_t *p,
 
 /** Sends one record and waits at most @timeout_ms for its outcome, which
  *  is returned (and copied to *@result when not NULL; its topic and errstr
- *  pointers are then NULL). The record gets no delivery report.
+ *  pointers are then NULL). The record gets no delivery report. A
+ *  negative @timeout_ms waits without limit (message.timeout.ms still
+ *  ends the record). Errors as krafka_producer_send().
  *  Thread-safety: any number of threads at once. */
 KRAFKA_API krafka_err_t krafka_producer_send_sync(krafka_producer_t *p,
                                                   const krafka_msg_t *msg,
@@ -144,7 +150,8 @@ KRAFKA_API krafka_err_t krafka_producer_send_sync(krafka_producer_t *p,
 
 /** Serves queued delivery reports, waiting at most @timeout_ms (0: don't
  *  wait, -1: until one arrives) for the first. Returns how many were
- *  served. Thread-safety: any thread; reports are served in order when
+ *  served (0 for a NULL @p). Thread-safety: any thread; reports are
+ *  served in order when
  *  one thread polls. */
 KRAFKA_API int krafka_producer_poll(krafka_producer_t *p, int timeout_ms);
 
@@ -162,12 +169,13 @@ KRAFKA_API krafka_err_t krafka_producer_flush(krafka_producer_t *p,
 /** Fails the records selected by @flags with LOCAL_PURGE_QUEUE or
  *  LOCAL_PURGE_INFLIGHT; their reports are served by the next poll. An
  *  in-flight record may still have been written by the broker.
- *  Returns KRAFKA_ERR_NONE. Thread-safety: any thread. */
+ *  Returns KRAFKA_ERR_NONE, or LOCAL_INVALID_ARG for a NULL @p or a flag
+ *  other than these two. Thread-safety: any thread. */
 KRAFKA_API krafka_err_t krafka_producer_purge(krafka_producer_t *p,
                                               int flags);
 
-/** Records queued, in flight or with a report not yet served.
- *  Thread-safety: any thread. */
+/** Records queued, in flight or with a report not yet served (0 for a
+ *  NULL @p). Thread-safety: any thread. */
 KRAFKA_API int krafka_producer_outq_len(krafka_producer_t *p);
 
 #ifdef __cplusplus

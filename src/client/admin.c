@@ -16,11 +16,19 @@ struct krafka_admin {
     struct kr_client *c; /* owned */
 };
 
+static void set_errstr(char *errstr, size_t n, const char *msg)
+{
+    if (errstr && n)
+        snprintf(errstr, n, "%s", msg);
+}
+
 krafka_err_t krafka_admin_new(krafka_admin_t **out, const krafka_conf_t *conf,
                               char *errstr, size_t errstr_size)
 {
-    if (!out)
+    if (!out) {
+        set_errstr(errstr, errstr_size, "out must not be NULL");
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    }
     *out = NULL;
     krafka_admin_t *a = calloc(1, sizeof *a);
     if (!a)
@@ -51,12 +59,6 @@ void krafka_admin_destroy(krafka_admin_t *a)
         return;
     kr_client_destroy(a->c);
     free(a);
-}
-
-static void set_errstr(char *errstr, size_t n, const char *msg)
-{
-    if (errstr && n)
-        snprintf(errstr, n, "%s", msg);
 }
 
 /* ---- metadata ---- */
@@ -432,6 +434,9 @@ static krafka_err_t fill_create(struct topics_call *tc,
     return KRAFKA_ERR_NONE;
 }
 
+/* Most configs given to one new topic (include/krafka/admin.h). */
+#define MAX_TOPIC_CONFIGS 1000
+
 /* Checks the arguments of a create call; the message names the topic. */
 static bool topics_valid(const krafka_admin_t *a,
                          const krafka_new_topic_t *topics, size_t cnt,
@@ -442,14 +447,19 @@ static bool topics_valid(const krafka_admin_t *a,
         snprintf(msg, sizeof msg, "1..10000 topics are required");
     for (size_t i = 0; !msg[0] && i < cnt; i++) {
         const krafka_new_topic_t *t = &topics[i];
-        bool ok = t->topic && t->topic[0] && (!t->config_cnt || t->configs);
+        /* A config count over the cap is a caller's mistake that must not
+         * be walked; bad partition counts are the broker's to refuse, per
+         * topic (INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR). */
+        bool ok = t->topic && t->topic[0] &&
+                  (!t->config_cnt || t->configs) &&
+                  t->config_cnt <= MAX_TOPIC_CONFIGS;
         for (size_t j = 0; ok && j < t->config_cnt; j++)
             ok = t->configs[2 * j] != NULL;
         if (!ok)
             snprintf(msg, sizeof msg,
-                     "topic %zu: a name is required, and a name for each "
-                     "config",
-                     i);
+                     "topic %zu: a name is required, and at most %d "
+                     "configs with a name for each",
+                     i, MAX_TOPIC_CONFIGS);
     }
     set_errstr(errstr, errstr_size, msg);
     return !msg[0];

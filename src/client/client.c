@@ -496,7 +496,7 @@ krafka_err_t kr_client_create(struct kr_client **out,
                               char *errstr, size_t errstr_size)
 {
     char dummy[1];
-    if (!errstr) {
+    if (!errstr || errstr_size == 0) { /* never write into a 0-byte buffer */
         errstr = dummy;
         errstr_size = sizeof dummy;
     }

@@ -402,8 +402,10 @@ void krafka_consumer_destroy(krafka_consumer_t *k)
 
 static krafka_err_t check_list(const krafka_tp_list_t *tps)
 {
+    if (tps && kr_tp_list_check(tps))
+        return KRAFKA_ERR_LOCAL_INVALID_ARG;
     for (size_t i = 0; tps && i < tps->cnt; i++)
-        if (!tps->elems[i].topic || tps->elems[i].partition < 0)
+        if (tps->elems[i].partition < 0)
             return KRAFKA_ERR_LOCAL_INVALID_ARG;
     return KRAFKA_ERR_NONE;
 }
@@ -511,7 +513,7 @@ krafka_err_t krafka_consumer_assignment(krafka_consumer_t *k,
 krafka_err_t krafka_consumer_position(krafka_consumer_t *k,
                                       krafka_tp_list_t *tps)
 {
-    if (!k || !tps)
+    if (!k || !tps || kr_tp_list_check(tps))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     pthread_mutex_lock(&k->lock);
     for (size_t i = 0; i < tps->cnt; i++) {
@@ -599,7 +601,7 @@ krafka_err_t krafka_consumer_seek_timestamp(krafka_consumer_t *k,
 static krafka_err_t set_paused(struct krafka_consumer *k,
                                const krafka_tp_list_t *tps, bool paused)
 {
-    if (!k || !tps)
+    if (!k || !tps || kr_tp_list_check(tps))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     krafka_err_t err = KRAFKA_ERR_NONE;
     pthread_mutex_lock(&k->lock);
@@ -645,7 +647,7 @@ krafka_err_t krafka_consumer_resume(krafka_consumer_t *k,
 krafka_err_t krafka_consumer_store_offsets(krafka_consumer_t *k,
                                            const krafka_tp_list_t *offsets)
 {
-    if (!k || !offsets)
+    if (!k || !offsets || kr_tp_list_check(offsets))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     krafka_err_t err = KRAFKA_ERR_NONE;
     pthread_mutex_lock(&k->lock);
@@ -709,11 +711,16 @@ krafka_tp_list_t *kr_cons_stored_offsets(struct krafka_consumer *k,
 
 /* ---- subscription (cgrp.c does the work) ---- */
 
+/* Most topics and patterns in one subscription (include/krafka/consumer.h). */
+#define KR_SUBSCRIBE_MAX 100000
+
 krafka_err_t krafka_consumer_subscribe(krafka_consumer_t *k,
                                        const char *const *topics,
                                        size_t topic_cnt)
 {
-    if (!k || (!topics && topic_cnt))
+    /* The cap keeps an absurd count (SIZE_MAX) from wrapping the
+     * allocation of the copy. */
+    if (!k || (!topics && topic_cnt) || topic_cnt > KR_SUBSCRIBE_MAX)
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     if (!k->cg)
         return KRAFKA_ERR_LOCAL_INVALID_CONF; /* no group.id */

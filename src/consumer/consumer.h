@@ -229,6 +229,10 @@ struct kr_toppar *kr_cons_add_locked(struct krafka_consumer *k,
                                      const char *topic, int32_t partition,
                                      int64_t offset, int32_t epoch);
 void kr_cons_remove_locked(struct krafka_consumer *k, struct kr_toppar *tp);
+/* LOCAL_INVALID_ARG for a list the application got wrong (it may build
+ * one by hand): elems NULL with a count, or an element without a topic;
+ * else NONE. @l is not NULL. Thread: any. */
+krafka_err_t kr_tp_list_check(const krafka_tp_list_t *l);
 /* Thread: any. Replaces (how 0), adds (1) or removes (-1) partitions of
  * the assignment. */
 krafka_err_t kr_cons_assign(struct krafka_consumer *k,

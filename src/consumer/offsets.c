@@ -333,7 +333,7 @@ krafka_err_t krafka_consumer_commit(krafka_consumer_t *k,
                                     const krafka_tp_list_t *offsets,
                                     bool async)
 {
-    if (!k)
+    if (!k || (offsets && kr_tp_list_check(offsets)))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     return kr_commit(k, offsets, async, k->conf->default_api_timeout_ms);
 }
@@ -448,7 +448,7 @@ static krafka_err_t committed_once(struct krafka_consumer *k,
 krafka_err_t krafka_consumer_committed(krafka_consumer_t *k,
                                        krafka_tp_list_t *tps, int timeout_ms)
 {
-    if (!k || !tps)
+    if (!k || !tps || kr_tp_list_check(tps))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     if (!k->cg)
         return KRAFKA_ERR_LOCAL_INVALID_CONF;
@@ -555,7 +555,7 @@ krafka_err_t krafka_consumer_offsets_for_times(krafka_consumer_t *k,
                                                krafka_tp_list_t *tps,
                                                int timeout_ms)
 {
-    if (!k || !tps)
+    if (!k || !tps || kr_tp_list_check(tps))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     int64_t until = kr_now_us() + (int64_t)timeout_ms * 1000;
     krafka_err_t first = KRAFKA_ERR_NONE;

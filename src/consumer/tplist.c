@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consumer/consumer.h"
 #include "krafka/consumer.h"
 
 krafka_tp_list_t *krafka_tp_list_new(size_t size_hint)
@@ -55,6 +56,16 @@ krafka_topic_partition_t *krafka_tp_list_add(krafka_tp_list_t *l,
                                     .offset = KRAFKA_OFFSET_INVALID,
                                     .leader_epoch = -1};
     return e;
+}
+
+krafka_err_t kr_tp_list_check(const krafka_tp_list_t *l)
+{
+    if (l->cnt && !l->elems)
+        return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    for (size_t i = 0; i < l->cnt; i++)
+        if (!l->elems[i].topic)
+            return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    return KRAFKA_ERR_NONE;
 }
 
 krafka_topic_partition_t *krafka_tp_list_find(const krafka_tp_list_t *l,

@@ -286,7 +286,7 @@ static krafka_err_t prom_render(struct kr_buf *b,
 krafka_err_t krafka_metrics_prometheus_multi(const krafka_metrics_t *const *regs,
                                              size_t n, char **out, size_t *len)
 {
-    if (!out || (!regs && n))
+    if (!out || (!regs && n) || n > KR_METRICS_REGS_MAX)
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     *out = NULL;
     size_t cnt;

@@ -179,8 +179,10 @@ krafka_err_t krafka_metrics_http_serve(krafka_metrics_http_t **out,
         errstr = dummy;
         errstr_size = sizeof dummy;
     }
-    if (!out || n == 0 || !regs) {
-        snprintf(errstr, errstr_size, "no output pointer or no registry");
+    if (!out || n == 0 || !regs || n > KR_METRICS_REGS_MAX) {
+        snprintf(errstr, errstr_size,
+                 "no output pointer, or not 1..%d registries",
+                 KR_METRICS_REGS_MAX);
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     }
     *out = NULL;

@@ -23,6 +23,11 @@
 
 #define KR_CACHELINE 64
 
+/* Most registries one export or HTTP endpoint takes (one per client): a
+ * larger count is a caller's mistake, refused before it can wrap the size
+ * of a copy of the array (include/krafka/metrics.h). */
+#define KR_METRICS_REGS_MAX 4096
+
 /* ---- counters ---------------------------------------------------------- */
 
 /* A monotonic counter. */

@@ -269,7 +269,9 @@ KRAFKA_API krafka_err_t krafka_partition_for_key(const char *partitioner,
                                                  int32_t *partition)
 {
     enum kr_partitioner_type type;
-    if (!partitioner)
+    /* A record key is at most INT32_MAX bytes (its length is an int32 on
+     * the wire); a longer @keylen is a caller's mistake, not a key. */
+    if (!partitioner || keylen > INT32_MAX)
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     krafka_err_t err = kr_partitioner_parse(partitioner, &type);
     if (err)

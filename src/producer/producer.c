@@ -429,6 +429,14 @@ static krafka_err_t check_msg(const krafka_msg_t *msg)
     return KRAFKA_ERR_NONE;
 }
 
+/* @a + @b, or SIZE_MAX when that overflows: lengths come from the
+ * application and may be absurd (SIZE_MAX), which must read as "too
+ * large", not wrap around to a small size. */
+static size_t add_sat(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
 /* The record's headers (the application's, then the interceptor's) into
  * @out; returns the count and the payload bytes in *@bytes. */
 static size_t gather_headers(struct krafka_producer *p,
@@ -452,7 +460,7 @@ static size_t gather_headers(struct krafka_producer *p,
         out[n] = (struct kr_record_header){
             .key = h->key, .key_len = strlen(h->key), .value = h->value,
             .value_len = h->value ? h->value_len : 0};
-        *bytes += out[n].key_len + out[n].value_len;
+        *bytes = add_sat(*bytes, add_sat(out[n].key_len, out[n].value_len));
         n++;
     }
     return n;
@@ -472,8 +480,10 @@ static krafka_err_t send_rec(struct krafka_producer *p,
                     .hdrs = hdrs, .partition = msg->partition};
     r.hdr_cnt = gather_headers(p, msg, sync ? NULL : opaque, hdrs, &hbytes);
     /* Record overhead is at most ~ 40 bytes of varints and attributes. */
-    size_t size = msg->key_len + msg->value_len + hbytes + 40;
-    if (size + KR_BATCH_HEADER_LEN > (size_t)p->conf->message_max_bytes)
+    size_t size =
+        add_sat(add_sat(msg->key_len, msg->value_len), add_sat(hbytes, 40));
+    /* message.max.bytes >= 1000 > KR_BATCH_HEADER_LEN: no underflow. */
+    if (size > (size_t)p->conf->message_max_bytes - KR_BATCH_HEADER_LEN)
         return KRAFKA_ERR_LOCAL_MSG_SIZE_TOO_LARGE;
     int64_t now = kr_now_us(); /* the one clock read per record */
     r.m = (struct kr_pmsg){
@@ -644,7 +654,7 @@ static void purge_op(struct kr_client *c, struct kr_req *r, krafka_err_t err,
 
 krafka_err_t krafka_producer_purge(krafka_producer_t *p, int flags)
 {
-    if (!p)
+    if (!p || (flags & ~(KRAFKA_PURGE_QUEUE | KRAFKA_PURGE_INFLIGHT)))
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
     struct io_op op = {.p = p, .flags = flags};
     pthread_mutex_init(&op.lock, NULL);
@@ -697,8 +707,11 @@ krafka_err_t krafka_producer_new(krafka_producer_t **out,
                                  const krafka_conf_t *conf, char *errstr,
                                  size_t errstr_size)
 {
-    if (!out)
+    if (!out) {
+        if (errstr && errstr_size)
+            snprintf(errstr, errstr_size, "out must not be NULL");
         return KRAFKA_ERR_LOCAL_INVALID_ARG;
+    }
     *out = NULL;
     struct krafka_producer *p = calloc(1, sizeof *p);
     if (!p)
