@@ -208,6 +208,7 @@ struct kr_client {
     int64_t fatal_us;
     char last_errstr[512];     /* the last connection failure, for the
                                 * message of a request that times out */
+    krafka_err_t last_err;     /* and its code */
     struct kr_timer kick_timer; /* next bootstrap attempt */
 
     /* Hooks of the handle built on the client (the producer), run on the

@@ -221,6 +221,7 @@ void kr_conn_fail(struct kr_conn *conn, krafka_err_t err, bool fatal,
     if (err == KRAFKA_ERR_LOCAL_AUTHENTICATION ||
         err == KRAFKA_ERR_SASL_AUTHENTICATION_FAILED)
         kr_m_inc(c->met.auth_failures);
+    c->last_err = err;
     snprintf(c->last_errstr, sizeof c->last_errstr, "%.200s: %.300s",
              conn->b->name,
              msg);
