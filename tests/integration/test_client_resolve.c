@@ -30,7 +30,7 @@ START_TEST(unresolvable_bootstrap_reports_resolve_error_and_keeps_retrying)
     int64_t took = kc_now_ms() - t0;
     ck_assert_int_eq(err, KRAFKA_ERR_LOCAL_TIMED_OUT);
     ck_assert_ptr_null(md);
-    ck_assert_int_le(took, 3300);
+    ck_assert_int_le(took, 3100); /* within its timeout */
     ck_assert_msg(strstr(errstr, "failed to resolve " BAD_HOST ": "), "%s",
                   errstr);
 
@@ -132,8 +132,8 @@ int main(void)
     Suite *s = suite_create("client_resolve");
     TCase *tc = tcase_create("resolve");
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc,
-                   unresolvable_bootstrap_reports_resolve_error_and_keeps_retrying);
+    tcase_add_test(
+        tc, unresolvable_bootstrap_reports_resolve_error_and_keeps_retrying);
     tcase_add_test(tc, unresolvable_bootstrap_entry_does_not_stop_the_others);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

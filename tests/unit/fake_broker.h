@@ -7,6 +7,7 @@
  * own address), late, never, or with hostile bytes.
  *
  * Every wait is bounded by a timeout; every test stops and joins its fake.
+ * Each function's contract is written at its definition (fake_broker.c).
  */
 #ifndef KR_TESTS_FAKE_BROKER_H
 #define KR_TESTS_FAKE_BROKER_H

@@ -356,7 +356,7 @@ static void *bg_call_main(void *arg)
     return NULL;
 }
 
-START_TEST(slow_lookup_blocks_neither_other_connections_nor_timeouts_nor_destroy)
+START_TEST(slow_lookup_does_not_block_other_connections_timers_or_destroy)
 {
     struct fake f;
     fake_start(&f, NULL, NULL);
@@ -489,14 +489,13 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     tcase_add_checked_fixture(tc, hook_setup, NULL);
     tcase_set_timeout(tc, 60);
-    tcase_add_test(tc,
-                   lookup_success_delivers_the_addresses_through_the_loop_wakeup);
+    tcase_add_test(
+        tc, lookup_success_delivers_the_addresses_through_the_loop_wakeup);
     tcase_add_test(tc, lookup_failure_delivers_the_eai_code_and_its_message);
     tcase_add_test(tc, lookups_beyond_the_cap_wait_for_a_free_slot);
     tcase_add_test(tc, abandoned_lookups_free_themselves_when_they_finish);
     tcase_add_test(
-        tc,
-        slow_lookup_blocks_neither_other_connections_nor_timeouts_nor_destroy);
+        tc, slow_lookup_does_not_block_other_connections_timers_or_destroy);
     tcase_add_test(tc, failed_lookup_fails_the_connection_with_local_resolve);
     tcase_add_test(tc, backoff_grows_between_failed_lookups);
     suite_add_tcase(s, tc);
