@@ -408,6 +408,32 @@ START_TEST(slow_lookup_does_not_block_other_connections_timers_or_destroy)
 }
 END_TEST
 
+START_TEST(lookup_outliving_its_attempt_serves_the_next_one)
+{
+    struct fake f;
+    fake_start(&f, NULL, NULL);
+    hk.slow_ms = 2500;
+    const char *props[] = {"socket.connection.setup.timeout.ms", "1000",
+                           "reconnect.backoff.ms", "100", NULL};
+    char boot[64], errstr[700];
+    snprintf(boot, sizeof boot, "slow.test:%d", f.port);
+    struct kr_client *c = client_new(boot, props);
+    int64_t ms;
+    krafka_err_t err = call_metadata(c, KR_BROKER_ANY, 5000, errstr,
+                                     sizeof errstr, &ms);
+    ck_assert_msg(err == KRAFKA_ERR_NONE, "%s", errstr);
+    ck_assert_int_ge(ms, 2400);
+    /* The first attempt timed out while resolving ... */
+    ck_assert(log_find(KRAFKA_LOG_WARNING, "in state resolve", NULL, 0));
+    /* ... and the later ones waited for the same lookup: one per
+     * connection, never a second one beside it. */
+    ck_assert_int_eq(atomic_load(&hk.slow_started), 1);
+    kr_client_destroy(c);
+    fake_stop(&f);
+    lookups_drain(hook_calls());
+}
+END_TEST
+
 START_TEST(failed_lookup_fails_the_connection_with_local_resolve)
 {
     const char *props[] = {"reconnect.backoff.ms", "100", NULL};
@@ -496,6 +522,7 @@ int main(void)
     tcase_add_test(tc, abandoned_lookups_free_themselves_when_they_finish);
     tcase_add_test(
         tc, slow_lookup_does_not_block_other_connections_timers_or_destroy);
+    tcase_add_test(tc, lookup_outliving_its_attempt_serves_the_next_one);
     tcase_add_test(tc, failed_lookup_fails_the_connection_with_local_resolve);
     tcase_add_test(tc, backoff_grows_between_failed_lookups);
     suite_add_tcase(s, tc);
