@@ -306,6 +306,14 @@ static void start_lookup(struct kr_conn *conn)
     int family = address_family(conn);
     char port[sizeof lk->port];
     snprintf(port, sizeof port, "%d", conn->b->port);
+    if (strlen(conn->b->host) >= sizeof lk->host) {
+        /* Longer than any DNS name (253): a broker's advertised name. */
+        kr_conn_fail(conn, KRAFKA_ERR_LOCAL_RESOLVE, false,
+                     "failed to resolve %.100s...: host name longer than "
+                     "%zu bytes",
+                     conn->b->host, sizeof lk->host - 1);
+        return;
+    }
     if (kr_lookup_busy(lk)) {
         if (strcmp(lk->host, conn->b->host) == 0 &&
             strcmp(lk->port, port) == 0 && lk->family == family)
