@@ -326,6 +326,8 @@ static void on_wake(struct kr_loop *l, void *arg)
 {
     (void)l;
     struct kr_client *c = arg;
+    /* Lookup threads wake the loop through the same eventfd. */
+    kr_resolver_poll(&c->resolver);
     pthread_mutex_lock(&c->q_lock);
     struct kr_reqq q = c->incoming;
     c->incoming = (struct kr_reqq){0};
@@ -487,6 +489,7 @@ static krafka_err_t client_init(struct kr_client *c, char *errstr,
     }
     c->loop.on_wake = on_wake;
     c->loop.wake_arg = c;
+    kr_resolver_init(&c->resolver, &c->loop);
     kr_md_init(c);
     return KRAFKA_ERR_NONE;
 }
@@ -591,6 +594,9 @@ void kr_client_destroy(struct kr_client *c)
     if (c->conf)
         kr_md_destroy(c);
     brokers_destroy(c);
+    /* Lookups still in getaddrinfo() are abandoned, not waited for: they
+     * free themselves and never touch the loop afterwards. */
+    kr_resolver_destroy(&c->resolver);
     kr_timer_stop(&c->loop, &c->kick_timer);
     kr_client_stats_stop(c);
     kr_loop_destroy(&c->loop);

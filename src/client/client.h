@@ -19,6 +19,7 @@
 #include "client/cmetrics.h"
 #include "client/conf.h"
 #include "net/loop.h"
+#include "net/resolve.h"
 #include "protocol/api.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -155,6 +156,7 @@ struct kr_md {
 
 enum kr_conn_state {
     KR_CONN_DOWN,       /* no socket; may be waiting for its backoff */
+    KR_CONN_RESOLVING,  /* host name lookup on a lookup thread */
     KR_CONN_CONNECT,    /* non-blocking connect in progress */
     KR_CONN_TLS,        /* TLS handshake */
     KR_CONN_APIVERSION, /* ApiVersions exchange */
@@ -181,6 +183,9 @@ struct kr_client {
     const char *role;          /* "admin", "producer", "consumer" */
     struct kr_tls_ctx *tls;    /* owned; NULL without TLS */
     struct kr_loop loop;
+    /* Host-name lookups off the I/O thread. Tests replace resolver.fn
+     * (getaddrinfo) between kr_client_create() and kr_client_start(). */
+    struct kr_resolver resolver;
     pthread_t thread;
     bool thread_started;
     atomic_bool stop;
@@ -203,6 +208,7 @@ struct kr_client {
     int64_t fatal_us;
     char last_errstr[512];     /* the last connection failure, for the
                                 * message of a request that times out */
+    krafka_err_t last_err;     /* and its code */
     struct kr_timer kick_timer; /* next bootstrap attempt */
 
     /* Hooks of the handle built on the client (the producer), run on the

@@ -124,7 +124,8 @@ const struct kr_prop kr_props[] = {
     {.name = "socket.connection.setup.timeout.ms",
      I32(socket_connection_setup_timeout_ms), GLOBAL,
      .min = 1000, .max = INT32_MAX, .def = "30000",
-     .desc = "How long connecting, TLS and SASL to a broker may take"},
+     .desc = "How long resolving, connecting, TLS and SASL to a broker "
+             "may take"},
     {.name = "socket.send.buffer.bytes", I32(socket_send_buffer_bytes),
      GLOBAL, .min = 0, .max = 100000000, .def = "0",
      .desc = "SO_SNDBUF of broker sockets; 0: the system default"},

@@ -24,6 +24,8 @@
 static void conn_io_cb(struct kr_loop *l, struct kr_watch *w, uint32_t ev);
 static void conn_timer_cb(struct kr_loop *l, struct kr_timer *t);
 static void try_next_addr(struct kr_conn *conn);
+static void conn_resolved(struct kr_lookup *lk, int rc, struct addrinfo *ai,
+                          const char *errstr);
 static void pump(struct kr_conn *conn);
 
 static const char *lane_name(enum kr_lane lane)
@@ -42,6 +44,7 @@ struct kr_conn *kr_conn_new(struct kr_broker *b, enum kr_lane lane)
     conn->state = KR_CONN_DOWN;
     kr_watch_init(&conn->w, conn_io_cb, conn);
     kr_timer_init(&conn->timer, conn_timer_cb, conn);
+    kr_lookup_init(&conn->lookup, conn_resolved, conn);
     kr_buf_init(&conn->rbuf,
                 (size_t)conn->c->conf->receive_message_max_bytes + 4 +
                     READ_CHUNK);
@@ -186,6 +189,14 @@ static void close_socket(struct kr_conn *conn)
     kr_arena_reset(&conn->arena);
 }
 
+/* The addresses serve one attempt only: the next one resolves again. */
+static void free_addrs(struct kr_conn *conn)
+{
+    if (conn->ai)
+        freeaddrinfo(conn->ai);
+    conn->ai = conn->ai_next = NULL;
+}
+
 static bool wants_connection(const struct kr_conn *conn)
 {
     return conn->waitq.cnt > 0 || (conn->was_up && !conn->b->gone);
@@ -210,10 +221,12 @@ void kr_conn_fail(struct kr_conn *conn, krafka_err_t err, bool fatal,
     if (err == KRAFKA_ERR_LOCAL_AUTHENTICATION ||
         err == KRAFKA_ERR_SASL_AUTHENTICATION_FAILED)
         kr_m_inc(c->met.auth_failures);
+    c->last_err = err;
     snprintf(c->last_errstr, sizeof c->last_errstr, "%.200s: %.300s",
              conn->b->name,
              msg);
     close_socket(conn);
+    free_addrs(conn);
     conn->state = KR_CONN_DOWN;
     conn->gen++;
     conn->failures++;
@@ -256,6 +269,8 @@ void kr_conn_destroy(struct kr_conn *conn, krafka_err_t err)
         kr_m_gsub(c->met.active_connections, 1);
     }
     close_socket(conn);
+    /* A lookup stuck in getaddrinfo() is abandoned, never waited for. */
+    kr_resolver_cancel(&c->resolver, &conn->lookup);
     struct kr_req *r;
     while ((r = kr_reqq_pop(&conn->inflight))) {
         req_release(r);
@@ -266,8 +281,7 @@ void kr_conn_destroy(struct kr_conn *conn, krafka_err_t err)
         r->queue = NULL;
         kr_req_finish(c, r, err, "client is being destroyed", NULL);
     }
-    if (conn->ai)
-        freeaddrinfo(conn->ai);
+    free_addrs(conn);
     kr_buf_free(&conn->rbuf);
     kr_buf_free(&conn->sasl_out);
     kr_arena_destroy(&conn->arena);
@@ -276,29 +290,69 @@ void kr_conn_destroy(struct kr_conn *conn, krafka_err_t err)
 
 /* ---- connecting ---- */
 
-static bool resolve(struct kr_conn *conn)
+static int address_family(const struct kr_conn *conn)
 {
     static const int fam[] = {[KR_AF_ANY] = AF_UNSPEC, [KR_AF_V4] = AF_INET,
                               [KR_AF_V6] = AF_INET6};
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-                             .ai_family =
-                                 fam[conn->c->conf->broker_address_family]};
-    char port[16];
+    return fam[conn->c->conf->broker_address_family];
+}
+
+/* Starts this attempt's lookup, or keeps waiting for the one an earlier
+ * attempt started (it timed out) when it resolves the same name. */
+static void start_lookup(struct kr_conn *conn)
+{
+    struct kr_lookup *lk = &conn->lookup;
+    struct kr_resolver *r = &conn->c->resolver;
+    int family = address_family(conn);
+    char port[sizeof lk->port];
     snprintf(port, sizeof port, "%d", conn->b->port);
-    if (conn->ai)
-        freeaddrinfo(conn->ai);
-    conn->ai = conn->ai_next = NULL;
-    /* Resolved again on every attempt, so a moved broker is found. */
-    int rc = getaddrinfo(conn->b->host, port, &hints, &conn->ai);
-    if (rc != 0) {
-        conn->ai = NULL;
+    if (strlen(conn->b->host) >= sizeof lk->host) {
+        /* Longer than any DNS name (253): a broker's advertised name. */
         kr_conn_fail(conn, KRAFKA_ERR_LOCAL_RESOLVE, false,
-                     "failed to resolve %s: %s", conn->b->host,
-                     gai_strerror(rc));
-        return false;
+                     "failed to resolve %.100s...: host name longer than "
+                     "%zu bytes",
+                     conn->b->host, sizeof lk->host - 1);
+        return;
     }
-    conn->ai_next = conn->ai;
-    return true;
+    if (kr_lookup_busy(lk)) {
+        if (strcmp(lk->host, conn->b->host) == 0 &&
+            strcmp(lk->port, port) == 0 && lk->family == family)
+            return;
+        kr_resolver_cancel(r, lk); /* the broker moved */
+    }
+    int e = kr_resolver_start(r, lk, conn->b->host, conn->b->port, family);
+    if (e != 0)
+        kr_conn_fail(conn, KRAFKA_ERR_LOCAL_RESOLVE, false,
+                     "failed to resolve %s:%d: cannot start a lookup "
+                     "thread: %s",
+                     conn->b->host, conn->b->port, strerror(e));
+}
+
+/* Thread: io, from kr_resolver_poll(). */
+static void conn_resolved(struct kr_lookup *lk, int rc, struct addrinfo *ai,
+                          const char *errstr)
+{
+    struct kr_conn *conn = lk->arg;
+    if (conn->state != KR_CONN_RESOLVING) {
+        /* Its attempt timed out, and no new one began: nobody is
+         * waiting; the next attempt resolves again. */
+        if (ai)
+            freeaddrinfo(ai);
+        return;
+    }
+    if (rc != 0) {
+        kr_conn_fail(conn, KRAFKA_ERR_LOCAL_RESOLVE, false,
+                     "failed to resolve %s:%s: %s", lk->host, lk->port,
+                     errstr);
+        return;
+    }
+    free_addrs(conn);
+    conn->ai = conn->ai_next = ai;
+    conn->state = KR_CONN_CONNECT;
+    kr_dbg(&conn->c->log, KR_DBG_BROKER, "RESOLVED", "%s/%s: resolved in "
+           "%lld us", conn->b->name, lane_name(conn->lane),
+           (long long)(kr_now_us() - conn->connect_start_us));
+    try_next_addr(conn);
 }
 
 void kr_conn_connect(struct kr_conn *conn)
@@ -308,14 +362,13 @@ void kr_conn_connect(struct kr_conn *conn)
     struct kr_client *c = conn->c;
     kr_timer_stop(&c->loop, &conn->timer);
     conn->connect_start_us = kr_now_us();
-    conn->state = KR_CONN_CONNECT;
+    conn->state = KR_CONN_RESOLVING;
     kr_dbg(&c->log, KR_DBG_BROKER, "CONNECT", "%s/%s: connecting",
            conn->b->name, lane_name(conn->lane));
-    if (!resolve(conn))
-        return;
+    /* The setup timeout covers the lookup as well. */
     kr_timer_after_ms(&c->loop, &conn->timer,
                       c->conf->socket_connection_setup_timeout_ms);
-    try_next_addr(conn);
+    start_lookup(conn);
 }
 
 static void set_sockopts(struct kr_conn *conn, int fd)
@@ -917,7 +970,8 @@ static void conn_timer_cb(struct kr_loop *l, struct kr_timer *t)
                      "connection setup timed out after %d ms "
                      "(socket.connection.setup.timeout.ms) in state %s",
                      (int)conn->c->conf->socket_connection_setup_timeout_ms,
-                     conn->state == KR_CONN_CONNECT  ? "connect"
+                     conn->state == KR_CONN_RESOLVING ? "resolve"
+                     : conn->state == KR_CONN_CONNECT  ? "connect"
                      : conn->state == KR_CONN_TLS    ? "TLS handshake"
                      : conn->state == KR_CONN_SASL   ? "SASL"
                                                      : "ApiVersions");

@@ -1,13 +1,19 @@
 /*
  * One connection to one broker (one lane), and its state machine:
  *
- *   DOWN -> CONNECT (getaddrinfo, every address tried, non-blocking
- *   connect) -> TLS (handshake) -> APIVERSION (highest common version of
- *   each API) -> SASL (SaslHandshake, SaslAuthenticate steps) -> UP
+ *   DOWN -> RESOLVING (getaddrinfo on a lookup thread, net/resolve.h)
+ *   -> CONNECT (every address tried, non-blocking connect) -> TLS
+ *   (handshake) -> APIVERSION (highest common version of each API) -> SASL
+ *   (SaslHandshake, SaslAuthenticate steps) -> UP
  *
- * Any failure closes the socket, fails or re-routes the requests in flight
- * and waits reconnect.backoff.ms, doubled per failure with jitter up to
- * reconnect.backoff.max.ms, before the next attempt.
+ * Any failure (a failed lookup included: LOCAL_RESOLVE) closes the socket,
+ * fails or re-routes the requests in flight and waits reconnect.backoff.ms,
+ * doubled per failure with jitter up to reconnect.backoff.max.ms, before
+ * the next attempt. The addresses are resolved again for every attempt,
+ * so a broker whose DNS entry changed is found; socket.connection.setup
+ * .timeout.ms covers the lookup too. A lookup that outlives its attempt
+ * (setup timeout) keeps running and is reused by the next attempt, so a
+ * connection never has more than one.
  *
  * Thread: io only. The struct is private to src/net and src/client.
  */
@@ -17,6 +23,7 @@
 #include <netdb.h>
 
 #include "client/client.h"
+#include "net/resolve.h"
 #include "protocol/apis.h"
 #include "util/buf.h"
 
@@ -36,7 +43,8 @@ struct kr_conn {
     struct kr_tls *tls;       /* owned, TLS listeners only */
     struct kr_sasl *sasl;     /* owned, during SASL only */
 
-    struct addrinfo *ai;      /* owned: resolved addresses */
+    struct kr_lookup lookup;  /* this connection's address lookup */
+    struct addrinfo *ai;      /* owned: this attempt's addresses */
     struct addrinfo *ai_next; /* the next one to try */
     char addr[64];            /* the address being used, for logs */
 
