@@ -255,7 +255,12 @@ static void consumer_keeps_good_broker(const struct scenario *sc)
                   hc_log_dump());
     /* Still good: more records on the good broker are consumed. */
     hc_consume(c, &seen, 0, 5, false, 300);
-    ck_assert_int_eq(seen.records[1], 0);
+    /* A repeated correlation id follows a valid answer: its records may
+     * be taken before the copy closes the connection (once each). */
+    if (sc->err == KRAFKA_ERR_NONE)
+        ck_assert_int_le(seen.records[1], 5);
+    else
+        ck_assert_int_eq(seen.records[1], 0);
     ck_assert(!seen.dup_or_backwards);
     krafka_consumer_destroy(c);
     hs_stop(&srv);
