@@ -13,6 +13,7 @@
 
 struct soak g_soak;
 static _Atomic int producers_done;
+static uint64_t restarts_served; /* SIGUSR1s handed out; main thread */
 static pthread_mutex_t say_mu = PTHREAD_MUTEX_INITIALIZER;
 
 int64_t soak_now_ms(void)
@@ -200,14 +201,14 @@ static void progress(const struct stalls *st)
              st->max[0]);
 }
 
-/* Hands each SIGUSR1 to the next consumer, in turn. */
-static void serve_restarts(uint64_t *served)
+/* Hands each SIGUSR1 to the next consumer, in turn. Thread: main. */
+static void serve_restarts(void)
 {
     uint64_t reqs = atomic_load(&g_soak.restart_reqs);
-    for (; *served < reqs; (*served)++) {
-        int k = (int)(*served % (uint64_t)g_soak.o.consumers);
+    for (; restarts_served < reqs; restarts_served++) {
+        int k = (int)(restarts_served % (uint64_t)g_soak.o.consumers);
         atomic_store(&g_soak.mem[k].restart, 1);
-        soak_say("consumer restart %" PRIu64 " -> %s", *served + 1,
+        soak_say("consumer restart %" PRIu64 " -> %s", restarts_served + 1,
                  g_soak.mem[k].who.name);
     }
 }
@@ -216,7 +217,6 @@ static void serve_restarts(uint64_t *served)
  * until every producer has flushed. Stalls count only while producing. */
 static void run_phase(struct stalls *st)
 {
-    uint64_t served = 0;
     int64_t next_progress = soak_now_ms() + 10000;
     while (atomic_load(&producers_done) < g_soak.o.producers) {
         usleep(100 * 1000);
@@ -225,7 +225,7 @@ static void run_phase(struct stalls *st)
             atomic_store(&g_soak.stop_producing, 1);
         if (!atomic_load(&g_soak.stop_producing))
             sample_stalls(st);
-        serve_restarts(&served);
+        serve_restarts();
         if (now >= next_progress) {
             progress(st);
             next_progress = now + 10000;
@@ -290,9 +290,8 @@ static void drain(struct soak *s)
     }
     int64_t t = soak_now_ms(), deadline = t + (int64_t)s->o.drain_s * 1000;
     int64_t since = 0;
-    uint64_t served = 0;
     while (soak_now_ms() < deadline) {
-        serve_restarts(&served); /* none expected: the controller is done */
+        serve_restarts(); /* none expected: the controller is done */
         if (!group_converged(s)) {
             since = 0;
         } else if (!since) {

@@ -102,7 +102,10 @@ static void on_commit(krafka_consumer_t *c, krafka_err_t err,
         const krafka_topic_partition_t *e = &offsets->elems[i];
         if (err || e->err || e->partition < 0 ||
             e->partition >= SOAK_MAX_PARTS) {
-            lg->commits_failed++;
+            if (lg->commits_failed++ < 20)
+                soak_say("%s: commit of %d@%" PRId64 " failed: %s",
+                         m->who.name, (int)e->partition, e->offset,
+                         krafka_err2name(err ? err : e->err));
             continue;
         }
         lg->commits_ok++;
