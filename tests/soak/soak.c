@@ -159,13 +159,20 @@ struct stalls {
     int64_t max[3]; /* any, acks, consumption */
     int64_t end[3]; /* when the longest stall ended, ms since start */
     int64_t cur[3];
+    uint64_t long_ones; /* stalls of 2 s or more (any) */
 };
 
 static void note_stall(struct stalls *st, int k, int64_t last, int64_t now)
 {
     if (last <= 0) /* no event yet: the start-up is not a stall */
         return;
+    int64_t prev = st->cur[k];
     st->cur[k] = now - last;
+    /* a stall of 2 s or more just ended: logged, to match with a fault */
+    if (k == 0 && st->cur[k] < prev && prev >= 2000) {
+        st->long_ones++;
+        soak_say("stall of %" PRId64 " ms ended", prev);
+    }
     if (st->cur[k] > st->max[k]) {
         st->max[k] = st->cur[k];
         st->end[k] = now - g_soak.t0_ms;
@@ -338,6 +345,6 @@ int main(int argc, char **argv)
     soak_say("consumers closed");
     if (!soak_query_offsets(&s->o, s->hwm, s->committed))
         soak_say("final offsets unknown");
-    uint64_t v = soak_check(s, st.max, st.end);
+    uint64_t v = soak_check(s, st.max, st.end, st.long_ones);
     return v ? 1 : 0;
 }

@@ -127,6 +127,6 @@ bool soak_query_offsets(const struct soak_opts *o, int64_t *hwm,
 /* soak_check.c: returns the number of violations, after printing them
  * and the figures. */
 uint64_t soak_check(struct soak *s, int64_t max_stall_ms[3],
-                    int64_t stall_end_ms[3]);
+                    int64_t stall_end_ms[3], uint64_t long_stalls);
 
 #endif

@@ -143,7 +143,8 @@ static void print_producers(struct soak *s)
 }
 
 static uint64_t print_figures(struct soak *s, const struct verdict *v,
-                              int64_t max_stall_ms[3], int64_t end_ms[3])
+                              int64_t max_stall_ms[3], int64_t end_ms[3],
+                              uint64_t long_stalls)
 {
     const struct soak_log *lg = &s->log;
     uint64_t restarts = 0, unique = 0;
@@ -168,6 +169,7 @@ static uint64_t print_figures(struct soak *s, const struct verdict *v,
            " ms (+%.1f s)\n", max_stall_ms[0], (double)end_ms[0] / 1000,
            max_stall_ms[1], (double)end_ms[1] / 1000, max_stall_ms[2],
            (double)end_ms[2] / 1000);
+    printf("stalls of 2 s or more: %" PRIu64 "\n", long_stalls);
     printf("group converged:       %s\n", s->converged ? "yes" : "NO");
     uint64_t total = v->lost + v->misplaced + v->dups + v->reorders +
                      v->holes + v->unreported + v->commit_ahead +
@@ -187,7 +189,7 @@ static uint64_t print_figures(struct soak *s, const struct verdict *v,
 }
 
 uint64_t soak_check(struct soak *s, int64_t max_stall_ms[3],
-                    int64_t stall_end_ms[3])
+                    int64_t stall_end_ms[3], uint64_t long_stalls)
 {
     struct verdict v = {0};
     struct seen sn[SOAK_MAX_PRODUCERS] = {{0}};
@@ -199,7 +201,8 @@ uint64_t soak_check(struct soak *s, int64_t max_stall_ms[3],
         walk_partition(s, p, sn, &v);
     check_reports(s, sn, &v);
     check_commits(s, &v);
-    uint64_t total = print_figures(s, &v, max_stall_ms, stall_end_ms);
+    uint64_t total = print_figures(s, &v, max_stall_ms, stall_end_ms,
+                                   long_stalls);
     for (int i = 0; i < s->o.producers; i++) {
         free(sn[i].offset);
         free(sn[i].partition);
