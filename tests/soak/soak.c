@@ -89,7 +89,9 @@ static void usage(FILE *f)
 "  -a  partition.assignment.strategy (library default)\n"
 "Signals: SIGUSR1 restarts the next consumer (close, then a new one in\n"
 "the same group); SIGINT/SIGTERM end the producing phase early.\n"
-"Exit: 0 when the checker found no violation, 1 otherwise, 2 usage.\n");
+"Exit: 0 when the checker found no violation, 1 otherwise, 2 usage.\n"
+"KRAFKA_SOAK_CORRUPT=1: damage the records before the check (a loss, a\n"
+"duplicate, a reorder, a commit ahead), to see the checker fail.\n");
 }
 
 static int num(const char *s, int min, int max)

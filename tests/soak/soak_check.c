@@ -188,6 +188,30 @@ static uint64_t print_figures(struct soak *s, const struct verdict *v,
     return total;
 }
 
+/* KRAFKA_SOAK_CORRUPT=1 damages what was recorded before the check, to
+ * show that the checker sees each kind of violation: a record lost, one
+ * copied over another partition's, two of a producer swapped, a commit
+ * past the processed end. */
+static void corrupt(struct soak *s)
+{
+    struct soak_part *p0 = &s->log.parts[0], *p1 = &s->log.parts[1];
+    int64_t n0 = s->hwm[0], n1 = s->hwm[1];
+    if (s->o.partitions < 2 || n0 < 100 || n1 < 100)
+        return;
+    p0->at[n0 / 2].pid = 0; /* lost */
+    p1->at[n1 / 2] = p0->at[n0 / 4]; /* duplicate */
+    for (int64_t b = 11; b < n0 / 4; b++) { /* reorder */
+        if (p0->at[b].pid == p0->at[10].pid) {
+            struct soak_entry t = p0->at[10];
+            p0->at[10] = p0->at[b];
+            p0->at[b] = t;
+            break;
+        }
+    }
+    s->committed[2] = s->log.parts[2].processed_end + 1; /* ahead */
+    soak_say("KRAFKA_SOAK_CORRUPT: damaged the records before the check");
+}
+
 uint64_t soak_check(struct soak *s, int64_t max_stall_ms[3],
                     int64_t stall_end_ms[3], uint64_t long_stalls)
 {
@@ -197,6 +221,8 @@ uint64_t soak_check(struct soak *s, int64_t max_stall_ms[3],
         fprintf(stderr, "krafka-soak: out of memory in the checker\n");
         return 1;
     }
+    if (getenv("KRAFKA_SOAK_CORRUPT"))
+        corrupt(s);
     for (int p = 0; p < s->o.partitions; p++)
         walk_partition(s, p, sn, &v);
     check_reports(s, sn, &v);
