@@ -65,6 +65,10 @@ struct soak_member {
     _Atomic int restart;     /* set by main: close and come back */
     _Atomic uint64_t owned;  /* bit per partition, from rebalance events */
     _Atomic uint64_t restarts, polled, events;
+    /* last offset this member processed per partition, -1: none since it
+     * was assigned; member's thread only */
+    int64_t last[SOAK_MAX_PARTS];
+    uint64_t rewinds; /* a record at or before last[], no rebalance */
 };
 
 /* What the group consumed, per partition: the record seen at each

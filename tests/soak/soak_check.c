@@ -147,9 +147,11 @@ static uint64_t print_figures(struct soak *s, const struct verdict *v,
                               uint64_t long_stalls)
 {
     const struct soak_log *lg = &s->log;
-    uint64_t restarts = 0, unique = 0;
-    for (int i = 0; i < s->o.consumers; i++)
+    uint64_t restarts = 0, unique = 0, rewinds = 0;
+    for (int i = 0; i < s->o.consumers; i++) {
         restarts += s->mem[i].restarts;
+        rewinds += s->mem[i].rewinds;
+    }
     for (int p = 0; p < s->o.partitions; p++)
         unique += (uint64_t)(s->hwm[p] > 0 ? s->hwm[p] : 0);
     print_producers(s);
@@ -158,6 +160,8 @@ static uint64_t print_figures(struct soak *s, const struct verdict *v,
            lg->consumed, lg->redelivered);
     printf("failed but written:    %" PRIu64 "\n", v->failed_but_written);
     printf("consumer restarts:     %" PRIu64 "\n", restarts);
+    printf("rewinds:               %" PRIu64 " (a member read a partition "
+           "back without a rebalance)\n", rewinds);
     printf("rebalances:            %" PRIu64 " assigned, %" PRIu64
            " revoked, %" PRIu64 " lost callbacks\n",
            (uint64_t)s->assigned_cbs, (uint64_t)s->revoked_cbs,

@@ -70,6 +70,10 @@ static void on_rebalance(krafka_consumer_t *c, krafka_rebalance_t event,
     switch (event) {
     case KRAFKA_REBALANCE_ASSIGNED:
         atomic_fetch_add(&g_soak.assigned_cbs, 1);
+        for (size_t i = 0; i < parts->cnt; i++)
+            if (parts->elems[i].partition >= 0 &&
+                parts->elems[i].partition < SOAK_MAX_PARTS)
+                m->last[parts->elems[i].partition] = -1;
         atomic_fetch_or(&m->owned, bits);
         break;
     case KRAFKA_REBALANCE_REVOKED:
@@ -215,6 +219,25 @@ static void close_member(struct soak_member *m, krafka_consumer_t *c)
              soak_now_ms() - t, krafka_err2name(err));
 }
 
+/* A member's records of a partition come in offset order between two
+ * assignments: anything else is a rewind, logged (the first of a run of
+ * them) and counted. */
+static void note_order(struct soak_member *m, const krafka_record_t *rec)
+{
+    if (rec->partition < 0 || rec->partition >= SOAK_MAX_PARTS)
+        return;
+    int64_t *last = &m->last[rec->partition];
+    if (*last >= 0 && rec->offset <= *last) {
+        soak_say("%s: REWIND on %d: offset %" PRId64 " after %" PRId64,
+                 m->who.name, (int)rec->partition, rec->offset, *last);
+        m->rewinds++;
+    } else if (*last >= 0 && rec->offset > *last + 1) {
+        soak_say("%s: SKIP on %d: offset %" PRId64 " after %" PRId64,
+                 m->who.name, (int)rec->partition, rec->offset, *last);
+    }
+    *last = rec->offset;
+}
+
 static void poll_one(struct soak_member *m, krafka_consumer_t *c)
 {
     krafka_record_t *rec = krafka_consumer_poll(c, 100);
@@ -225,6 +248,7 @@ static void poll_one(struct soak_member *m, krafka_consumer_t *c)
         soak_say("%s: event %s: %s", m->who.name, krafka_err2name(rec->err),
                  rec->errstr);
     } else {
+        note_order(m, rec);
         process(m, rec);
         krafka_err_t err = krafka_consumer_store_record(c, rec);
         if (err && err != KRAFKA_ERR_LOCAL_STATE)
@@ -239,6 +263,8 @@ static void poll_one(struct soak_member *m, krafka_consumer_t *c)
 void *soak_member_main(void *arg)
 {
     struct soak_member *m = arg;
+    for (int p = 0; p < SOAK_MAX_PARTS; p++)
+        m->last[p] = -1;
     krafka_consumer_t *c = make_member(m);
     while (c && !atomic_load(&g_soak.stop_consuming)) {
         if (atomic_exchange(&m->restart, 0)) {
