@@ -178,15 +178,17 @@ static uint64_t print_figures(struct soak *s, const struct verdict *v,
     uint64_t total = v->lost + v->misplaced + v->dups + v->reorders +
                      v->holes + v->unreported + v->commit_ahead +
                      v->commit_behind_end + lg->conflicts + lg->garbage +
-                     lg->commit_ahead + !s->converged;
+                     lg->commit_ahead + !s->converged + rewinds;
     printf("violations:            %" PRIu64 ": lost %" PRIu64
            ", duplicates %" PRIu64 ", reorders %" PRIu64 ", misplaced %"
            PRIu64 ", holes %" PRIu64 ", unreported %" PRIu64
            ", conflicting reads %" PRIu64 ", unreadable %" PRIu64
-           ", commits ahead %" PRIu64 ", final commit != end %" PRIu64 "\n",
+           ", commits ahead %" PRIu64 ", final commit != end %" PRIu64
+           ", rewinds %" PRIu64 "\n",
            total, v->lost, v->dups, v->reorders, v->misplaced, v->holes,
            v->unreported, lg->conflicts, lg->garbage,
-           lg->commit_ahead + v->commit_ahead, v->commit_behind_end);
+           lg->commit_ahead + v->commit_ahead, v->commit_behind_end,
+           rewinds);
     printf("soak: %s\n", total ? "FAILED" : "PASSED");
     fflush(stdout);
     return total;
