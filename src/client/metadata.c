@@ -102,6 +102,22 @@ static struct kr_md_topic *topic_add(struct kr_md *md, struct kr_str name)
     return t;
 }
 
+/* The cached partition when @fresh is older (KIP-320): a broker that was
+ * paused, or cut off, answers from its stale image at first, naming a
+ * leader whose epoch is over. Taking it sent fetches to that ex-leader,
+ * which answered OFFSET_OUT_OF_RANGE for offsets written since, and the
+ * consumer reset its position (found by the soak test). A recreated topic
+ * (new topic id) starts its epochs again. */
+static struct kr_md_partition newest(const struct kr_md_topic *t,
+                                     bool same_topic,
+                                     struct kr_md_partition fresh)
+{
+    if (!same_topic || fresh.id >= t->partition_cnt || fresh.leader_epoch < 0)
+        return fresh;
+    const struct kr_md_partition *old = &t->partitions[fresh.id];
+    return old->leader_epoch > fresh.leader_epoch ? *old : fresh;
+}
+
 /* Partitions indexed by id; ids outside 0..count-1 are ignored (a broker
  * never sends them, a hostile one can't make us allocate by them). */
 static void topic_set(struct kr_md_topic *t,
@@ -111,6 +127,7 @@ static void topic_set(struct kr_md_topic *t,
     struct kr_md_partition *p = n ? calloc((size_t)n, sizeof *p) : NULL;
     if (n && !p)
         return;
+    bool same = memcmp(t->topic_id, rt->TopicId.b, sizeof t->topic_id) == 0;
     for (int32_t i = 0; i < n; i++)
         p[i] = (struct kr_md_partition){.id = i, .err = -1, .leader = -1,
                                         .leader_epoch = -1};
@@ -118,9 +135,9 @@ static void topic_set(struct kr_md_topic *t,
         const struct kr_MetadataResponsePartition *rp = &rt->Partitions[i];
         if (rp->PartitionIndex < 0 || rp->PartitionIndex >= n)
             continue;
-        p[rp->PartitionIndex] = (struct kr_md_partition){
+        p[rp->PartitionIndex] = newest(t, same, (struct kr_md_partition){
             .id = rp->PartitionIndex, .err = rp->ErrorCode,
-            .leader = rp->LeaderId, .leader_epoch = rp->LeaderEpoch};
+            .leader = rp->LeaderId, .leader_epoch = rp->LeaderEpoch});
     }
     free(t->partitions);
     t->partitions = p;
