@@ -80,6 +80,13 @@ static long peak_reset_kib(void)
 
 static bool paused;
 
+/* The harness's version of the single broker under test. */
+static const char *kafka_version(void)
+{
+    const char *v = getenv("KRAFKA_TEST_KAFKA_VERSION");
+    return v && *v ? v : "4.1.1";
+}
+
 static void resume_broker(void)
 {
     if (!paused)
@@ -90,7 +97,8 @@ static void resume_broker(void)
     char cmd[1024];
     if (!h)
         return;
-    snprintf(cmd, sizeof cmd, "%s resume 1 single 4.1.1 >&2", h);
+    snprintf(cmd, sizeof cmd, "%s resume 1 single %s >&2", h,
+             kafka_version());
     if (system(cmd) != 0)
         fprintf(stderr, "resuming the broker failed\n");
 }
@@ -107,11 +115,13 @@ static void pause_broker(int max_s)
     }
     char cmd[1024];
     snprintf(cmd, sizeof cmd,
-             "(sleep %d; %s resume 1 single 4.1.1) >/dev/null 2>&1 &",
-             max_s, kc_env("KRAFKA_TEST_HARNESS"));
+             "(sleep %d; %s resume 1 single %s) >/dev/null 2>&1 &",
+             max_s, kc_env("KRAFKA_TEST_HARNESS"), kafka_version());
     ck_assert_int_eq(system(cmd), 0);
     paused = true;
-    kc_harness("pause 1 single 4.1.1");
+    char args[64];
+    snprintf(args, sizeof args, "pause 1 single %s", kafka_version());
+    kc_harness(args);
 }
 
 /* ---- the producer ---- */
