@@ -110,12 +110,6 @@ static void refresh_if_wanted(struct krafka_consumer *k)
         kr_md_refresh(k->c, "partition error");
 }
 
-static bool id_known(const uint8_t id[16])
-{
-    static const uint8_t zero[16];
-    return memcmp(id, zero, 16) != 0;
-}
-
 static bool retriable_partition_err(int16_t ec)
 {
     switch (ec) {
@@ -320,7 +314,7 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
         partition_error(k, tp, pd->ErrorCode, e->offset, "fetch");
         return;
     }
-    if (!id_known(tp->topic_id))
+    if (!kr_id_known(tp->topic_id))
         memcpy(tp->topic_id, e->topic_id, sizeof tp->topic_id);
     tp->unknown_sent = false; /* a later deletion gives its event again */
     tp->hwm = pd->HighWatermark;
@@ -552,8 +546,8 @@ static bool topic_replaced(struct krafka_consumer *k, struct kr_toppar *tp)
 {
     uint8_t id[16];
     int16_t terr;
-    if (!id_known(tp->topic_id) ||
-        !kr_md_topic_info(k->c, tp->topic, id, &terr) || !id_known(id) ||
+    if (!kr_id_known(tp->topic_id) ||
+        !kr_md_topic_info(k->c, tp->topic, id, &terr) || !kr_id_known(id) ||
         memcmp(id, tp->topic_id, sizeof id) == 0)
         return false;
     kr_log(&k->c->log, KRAFKA_LOG_WARNING, "RECREATED",
@@ -606,13 +600,12 @@ static struct kr_fsess_part *sess_find(const struct kr_fsess *s,
  * uses names: Fetch v12 at most). */
 static bool entry_ids(struct krafka_consumer *k, struct freq *f)
 {
-    static const uint8_t zero[16];
     bool ids = true;
     for (int32_t i = 0; i < f->ent_cnt; i++) {
         struct fentry *e = &f->ents[i];
         int16_t terr;
         if (!kr_md_topic_info(k->c, e->tp->topic, e->topic_id, &terr) ||
-            memcmp(e->topic_id, zero, 16) == 0)
+            !kr_id_known(e->topic_id))
             ids = false;
     }
     return ids;

@@ -460,9 +460,8 @@ static bool fill_request(struct krafka_producer *p, struct produce_req *pr)
 
 static bool ids_known(const struct produce_req *pr)
 {
-    static const uint8_t zero[16];
     for (int32_t i = 0; i < pr->msg.TopicDataCnt; i++)
-        if (memcmp(pr->topics[i].TopicId.b, zero, 16) == 0)
+        if (!kr_id_known(pr->topics[i].TopicId.b))
             return false;
     return true;
 }

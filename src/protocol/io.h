@@ -43,6 +43,14 @@ struct kr_uuid {
     uint8_t b[16];
 };
 
+/* False for the all-zero id, which means "none" (a version without topic
+ * ids, or a topic not known yet). */
+static inline bool kr_id_known(const uint8_t id[16])
+{
+    static const uint8_t zero[16];
+    return memcmp(id, zero, sizeof zero) != 0;
+}
+
 static inline struct kr_str kr_str_c(const char *s)
 {
     return (struct kr_str){s, s ? (int32_t)strlen(s) : -1};
