@@ -160,11 +160,18 @@ static struct kr_ptopic *topic_add(struct krafka_producer *p,
 static struct kr_ptopic *topic_get(struct krafka_producer *p,
                                    const char *name)
 {
-    pthread_rwlock_rdlock(&p->topics_lock);
-    struct kr_ptopic *t = topic_find(p, name);
-    pthread_rwlock_unlock(&p->topics_lock);
-    if (t)
+    /* Most producers send to one topic: no lock on that path. */
+    struct kr_ptopic *t =
+        atomic_load_explicit(&p->last_topic, memory_order_acquire);
+    if (t && strcmp(t->name, name) == 0)
         return t;
+    pthread_rwlock_rdlock(&p->topics_lock);
+    t = topic_find(p, name);
+    pthread_rwlock_unlock(&p->topics_lock);
+    if (t) {
+        atomic_store_explicit(&p->last_topic, t, memory_order_release);
+        return t;
+    }
     pthread_rwlock_wrlock(&p->topics_lock);
     size_t before = p->topic_cnt;
     t = topic_add(p, name);

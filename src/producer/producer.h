@@ -164,6 +164,10 @@ struct krafka_producer {
     pthread_rwlock_t topics_lock;    /* guards the topics array */
     struct kr_ptopic **topics;       /* owned */
     size_t topic_cnt, topic_cap;
+    /* The topic send() found last: checked before topics_lock is taken.
+     * Topics live until the producer is destroyed, so the pointer stays
+     * valid without the lock. */
+    _Atomic(struct kr_ptopic *) last_topic;
 
     /* Memory bound (queue.buffering.max.*): records and bytes from send()
      * until their report is served. */
