@@ -20,7 +20,13 @@ OUT=""
 TABLE_ONLY=""
 STARTED_BROKER=0
 MOCK_PID=""
+SERVER_PID=""
 NOCREATE=""
+# A broker this script starts runs with the JIT and GC of Kafka's own
+# start scripts (kafka-run-class.sh: G1, full tiered compilation), not
+# with the harness's start-up-friendly SerialGC and C1 only, which caps
+# one partition at about 2M records/s of 100 B on this class of machine.
+BENCH_JAVA_OPTS="-XX:TieredStopAtLevel=4 -XX:-UseSerialGC -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35"
 
 # cmp_usage SCRIPT [STATUS]: the script's header comment
 cmp_usage() {
@@ -123,12 +129,14 @@ cmp_pick_broker() {
                      "later with KRAFKA_RUN set, or pass -b" >&2
                 exit 1
             fi
-            "$HARNESS" start single 4.1.1 >&2
+            KRAFKA_JAVA_OPTS="$BENCH_JAVA_OPTS" \
+                "$HARNESS" start single 4.1.1 >&2
             STARTED_BROKER=1
         fi
         BOOTSTRAP=127.0.0.1:19092
     fi
     echo "broker: $BOOTSTRAP$([ "$MOCK" = 1 ] && echo " (mock)")" >&2
+    cmp_find_server
 }
 
 # cmp_open_out: the JSON lines file
@@ -139,10 +147,50 @@ cmp_open_out() {
     : > "$OUT"
 }
 
-# cmp_record SCENARIO JSON: tags the line, keeps it, prints a summary
+# cmp_find_server: SERVER_PID, the process serving BOOTSTRAP when we know
+# it (the mock, or the harness's single 4.1.1 broker on 127.0.0.1:19092),
+# so that each run also records the server's CPU time.
+cmp_find_server() {
+    SERVER_PID=""
+    if [ -n "$MOCK_PID" ]; then
+        SERVER_PID=$MOCK_PID
+    elif [ "$BOOTSTRAP" = 127.0.0.1:19092 ]; then
+        SERVER_PID=$("$HARNESS" status 2>/dev/null |
+            awk '$1 == "single" && $2 == "4.1.1" && $7 == "running" {
+                     print $6; exit }')
+    fi
+    if [ -n "$SERVER_PID" ]; then
+        echo "server pid: $SERVER_PID (its CPU time is recorded per run)" >&2
+        if [ -z "$MOCK_PID" ] &&
+           ! tr '\0' ' ' < /proc/"$SERVER_PID"/cmdline |
+               grep -q 'TieredStopAtLevel=4'; then
+            echo "warning: the running broker has the harness's test JVM" \
+                 "flags (C1 only); it, not the client, may set the pace" >&2
+        fi
+    fi
+}
+
+# cmp_server_ns: the CPU time of all the server's threads so far, in ns
+# (schedstat), or -1 when there is no known server
+cmp_server_ns() {
+    local ns=""
+    if [ -n "$SERVER_PID" ]; then
+        ns=$(cat /proc/"$SERVER_PID"/task/*/schedstat 2>/dev/null |
+             awk '{ s += $1 } END { if (NR) printf "%.0f\n", s }')
+    fi
+    echo "${ns:--1}"
+}
+
+# cmp_record SCENARIO JSON [SERVER_NS_BEFORE SERVER_NS_AFTER]: tags the
+# line (and the server's CPU seconds over the whole run, warm-up and
+# set-up included, when known), keeps it, prints a summary
 cmp_record() {
-    local name=$1 line=$2
-    echo "${line%\}},\"scenario\":\"$name\"}" >> "$OUT"
+    local name=$1 line=$2 extra=""
+    if [ $# -ge 4 ] && [ "$3" -ge 0 ] && [ "$4" -ge "$3" ]; then
+        extra=$(awk -v a="$3" -v b="$4" \
+            'BEGIN { printf ",\"server_cpu_s\":%.4f", (b - a) / 1e9 }')
+    fi
+    echo "${line%\}}$extra,\"scenario\":\"$name\"}" >> "$OUT"
     python3 "$ROOT/bench/compare_table.py" "$CMP_KIND" --line \
         "$(tail -1 "$OUT")" || true
 }

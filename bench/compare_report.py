@@ -29,7 +29,11 @@ def load(path):
         for line in f:
             line = line.strip()
             if line:
-                rows.append(json.loads(line))
+                r = json.loads(line)
+                if r.get("server_cpu_s") is not None and r.get("records"):
+                    r["server_us_per_record"] = (r["server_cpu_s"] * 1e6 /
+                                                 r["records"])
+                rows.append(r)
     return rows
 
 
@@ -67,16 +71,12 @@ def scenarios_of(rows):
 
 def table(kind, rows):
     out = []
-    if kind == "produce":
-        out.append("| scenario | krafka rec/s | librdkafka rec/s | ratio | "
-                   "krafka CPU us/rec | librdkafka CPU us/rec | ratio | "
-                   "krafka p99 us | librdkafka p99 us |")
-        out.append("|---|---|---|---|---|---|---|---|---|")
-    else:
-        out.append("| scenario | krafka rec/s | librdkafka rec/s | ratio | "
-                   "krafka CPU us/rec | librdkafka CPU us/rec | ratio | "
-                   "krafka max stall ms | librdkafka max stall ms |")
-        out.append("|---|---|---|---|---|---|---|---|---|")
+    last_h = "p99 us" if kind == "produce" else "max stall ms"
+    out.append("| scenario | krafka rec/s | librdkafka rec/s | ratio | "
+               "krafka CPU us/rec | librdkafka CPU us/rec | ratio | "
+               "krafka {0} | librdkafka {0} | broker CPU us/rec with "
+               "krafka | with librdkafka |".format(last_h))
+    out.append("|---" * 11 + "|")
     for sc in scenarios_of(rows):
         rk = vals(rows, "krafka", sc, "records_per_s")
         rr = vals(rows, "librdkafka", sc, "records_per_s")
@@ -86,12 +86,59 @@ def table(kind, rows):
         lf = "{:,.0f}" if kind == "produce" else "{:,.1f}"
         lk = vals(rows, "krafka", sc, last)
         lr = vals(rows, "librdkafka", sc, last)
+        sk = vals(rows, "krafka", sc, "server_us_per_record")
+        sr = vals(rows, "librdkafka", sc, "server_us_per_record")
         cpu_note = " (incl. rate sleeps)" if sc.startswith("rate") else ""
-        out.append("| {} | {} | {} | {} | {}{} | {} | {} | {} | {} |".format(
-            sc, fmt_range(rk, "{:,.0f}"), fmt_range(rr, "{:,.0f}"),
-            ratio(med(rk), med(rr)), fmt_range(ck, "{:.3f}"), cpu_note,
-            fmt_range(cr, "{:.3f}"), ratio(med(ck), med(cr)),
-            fmt_range(lk, lf), fmt_range(lr, lf)))
+        out.append("| {} | {} | {} | {} | {}{} | {} | {} | {} | {} | {} | {} |"
+                   .format(sc, fmt_range(rk, "{:,.0f}"),
+                           fmt_range(rr, "{:,.0f}"), ratio(med(rk), med(rr)),
+                           fmt_range(ck, "{:.3f}"), cpu_note,
+                           fmt_range(cr, "{:.3f}"), ratio(med(ck), med(cr)),
+                           fmt_range(lk, lf), fmt_range(lr, lf),
+                           fmt_range(sk, "{:.3f}"), fmt_range(sr, "{:.3f}")))
+    return out
+
+
+# producer scenario -> (codec, value size) of bench_codec's encode rows
+CODEC_OF = {"100B-lz4": ("lz4", 100), "1KiB-lz4": ("lz4", 1024),
+            "100B-zstd": ("zstd", 100), "1KiB-zstd": ("zstd", 1024)}
+
+
+def codec_table(run):
+    """The producer's CPU per record with compression next to the codec's
+    own cost (bench_codec: building a RecordBatch of the same generated
+    values and compressing it, on one core), for the pinned mock runs
+    (where the client is not waiting for a broker) and the real broker."""
+    codec = load(os.path.join(run, "codec.jsonl"))
+    if not codec:
+        return []
+    out = ["## compression: the producer against the codec's own speed", "",
+           "Codec: `bench/bench_codec` encode rows, pinned to one core (the "
+           "faster of the 16 KiB and 1 MiB batch rows): records/s of "
+           "building a RecordBatch of the same generated values and "
+           "compressing it. Producer: median client CPU per record of the "
+           "pinned runs above. Ratio = producer / codec (the target is at "
+           "most 1.15).", "",
+           "| scenario | codec records/s | codec us/rec | "
+           "krafka us/rec, mock | ratio | krafka us/rec, Kafka 4.1.1 | "
+           "ratio |", "|---|---|---|---|---|---|---|"]
+    runs = {t: load(os.path.join(run, "produce-{}-pinned.jsonl".format(t)))
+            for t, _ in TARGETS}
+    for sc, (name, size) in CODEC_OF.items():
+        rate = max([c["records_per_s"] for c in codec
+                    if c.get("bench") == "encode" and c["codec"] == name
+                    and c["value_size"] == size] or [0])
+        if not rate:
+            continue
+        us = 1e6 / rate
+        cells = []
+        for t, _ in TARGETS:
+            p = med(vals(runs[t], "krafka", sc, "cpu_us_per_record"))
+            cells += ["-", "-"] if p is None else [
+                "{:.3f}".format(p), "{:.2f}".format(p / us)]
+        out.append("| {} | {:,.0f} | {:.3f} | {} |".format(
+            sc, rate, us, " | ".join(cells)))
+    out.append("")
     return out
 
 
@@ -140,13 +187,21 @@ def main():
               "the runs, with min..max, and the ratio of the medians "
               "(libkrafka / librdkafka). CPU is getrusage of the whole "
               "client process (user + system, all threads) over the timed "
-              "region, divided by the records.".format(
+              "region, divided by the records. Broker CPU is the CPU time "
+              "of all the server process's threads (the JVM, or "
+              "`rdkafka-perf mock`) over the whole client run, warm-up and "
+              "set-up included, divided by the records.".format(
                   machine.get("pairs", "?")))
     md.append("")
     md.append("Machine: {}, {} cores, {}, Linux {}; whole run {} s.".format(
         machine.get("cpu", "?"), machine.get("cores", "?"),
         machine.get("os", "?"), machine.get("kernel", "?"),
         machine.get("seconds", "?")))
+    if machine.get("broker_jvm"):
+        md.append("")
+        md.append("Kafka 4.1.1 broker (the test harness's single node, "
+                  "KRaft, one partition per topic, RF 1) JVM flags: `{}`."
+                  .format(machine["broker_jvm"]))
     md.append("")
     md.append("![records per second]({}-records.svg)".format(day))
     md.append("![CPU per record]({}-cpu.svg)".format(day))
@@ -176,6 +231,7 @@ def main():
                         cr = med(vals(rows, "librdkafka", sc,
                                       "cpu_us_per_record"))
                         cpu_data.append((label, ck, cr))
+    md.extend(codec_table(run))
     if rec_data:
         chart(os.path.join(results, day + "-records.svg"),
               "records/s (client pinned to one core; higher is better)",

@@ -23,6 +23,7 @@ COLS = {
         ("lat_p999_us", "lat p99.9 us", "{:,.0f}", False),
         ("e2e_p99_us", "e2e p99 us", "{:,.0f}", False),
         ("max_rss_kb", "RSS MiB", "{:.0f}", False),
+        ("server_us_per_record", "broker CPU us/rec", "{:.3f}", False),
     ],
     "consume": [
         ("records_per_s", "rec/s", "{:,.0f}", True),
@@ -30,6 +31,7 @@ COLS = {
         ("cpu_us_per_record", "CPU us/rec", "{:.3f}", True),
         ("max_stall_ms", "max stall ms", "{:.1f}", True),
         ("max_rss_kb", "RSS MiB", "{:.0f}", True),
+        ("server_us_per_record", "broker CPU us/rec", "{:.3f}", False),
     ],
 }
 
@@ -65,6 +67,9 @@ def table(kind, path):
         line = line.strip()
         if line.startswith("{"):
             d = json.loads(line)
+            if d.get("server_cpu_s") is not None and d.get("records"):
+                d["server_us_per_record"] = d["server_cpu_s"] * 1e6 / \
+                    d["records"]
             runs.setdefault(d["scenario"], {}).setdefault(
                 d["client"], []).append(d)
     print("| scenario | client | n | " + " | ".join(c[1] for c in cols) +

@@ -97,6 +97,8 @@ run_one() {
         args+=("$a")
     done
     [ "$MOCK" = 1 ] && args+=(--offset 0)
+    local s0 s1
+    s0=$(cmp_server_ns)
     line=$(cmp_pin "$(cmp_bin "$client")" consume \
            -b "$BOOTSTRAP" -t "$(topic_of "$fill")" \
            -n $(($(fill_count "$fill") + 1)) -q "${args[@]}" \
@@ -105,7 +107,8 @@ run_one() {
         echo "$client $name: no result" >&2
         return
     fi
-    cmp_record "$name" "$line"
+    s1=$(cmp_server_ns)
+    cmp_record "$name" "$line" "$s0" "$s1"
 }
 
 cleanup() {
