@@ -291,6 +291,9 @@ static void on_metadata(struct kr_client *c, void *arg)
     (void)c;
     struct krafka_consumer *k = arg;
     kr_cgrp_metadata(k);
+    pthread_mutex_lock(&k->lock);
+    k->ids_check = true; /* a topic may have a new id */
+    pthread_mutex_unlock(&k->lock);
     kr_fetcher_run(k);
 }
 

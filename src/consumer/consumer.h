@@ -189,6 +189,9 @@ struct krafka_consumer {
     size_t fetch_reserved;      /* MaxBytes of the fetches in flight */
     bool fetch_blocked;         /* the fetcher waits for room */
     bool want_md;               /* a metadata refresh, once unlocked */
+    /* Compare the partitions' topic ids with the metadata's on the next
+     * fetcher run: set when metadata came, or a fetch learnt an id. */
+    bool ids_check;
     struct kr_req *outbox;      /* requests to send, once unlocked */
     bool closing, closed;
     int64_t last_poll_us;

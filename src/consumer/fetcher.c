@@ -314,8 +314,12 @@ static void fetch_partition(struct krafka_consumer *k, struct fentry *e,
         partition_error(k, tp, pd->ErrorCode, e->offset, "fetch");
         return;
     }
-    if (!kr_id_known(tp->topic_id))
+    if (!kr_id_known(tp->topic_id)) {
+        /* The id of the metadata the request was built from: newer
+         * metadata may already name another. */
         memcpy(tp->topic_id, e->topic_id, sizeof tp->topic_id);
+        k->ids_check = true;
+    }
     tp->unknown_sent = false; /* a later deletion gives its event again */
     tp->hwm = pd->HighWatermark;
     tp->lso = pd->LastStableOffset;
@@ -1043,9 +1047,11 @@ static void lookups(struct krafka_consumer *k)
 {
     int32_t cnt = 0, need_committed = 0;
     int64_t now = kr_now_us();
+    bool ids_check = k->ids_check;
+    k->ids_check = false;
     for (struct kr_toppar *tp = k->tps; tp; tp = tp->next) {
         cnt++;
-        if (tp->state == KR_TP_ACTIVE)
+        if (ids_check && tp->state == KR_TP_ACTIVE)
             topic_replaced(k, tp);
         if (tp->state != KR_TP_NEED_OFFSET || tp->backoff_until_us > now)
             continue;
