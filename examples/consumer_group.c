@@ -78,13 +78,17 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* One line, even while the library logs to stderr from its own thread:
+ * the stream stays locked until the line is complete. */
 static void print_partitions(const char *what, const krafka_tp_list_t *l)
 {
+    flockfile(stderr);
     fprintf(stderr, "consumer_group: %s:", what);
     for (size_t i = 0; i < l->cnt; i++)
         fprintf(stderr, " %s[%d]", l->elems[i].topic,
                 (int)l->elems[i].partition);
     fprintf(stderr, "%s\n", l->cnt ? "" : " (none)");
+    funlockfile(stderr);
 }
 
 /* Commits the stored offsets synchronously; says what happened. */

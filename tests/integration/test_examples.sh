@@ -343,7 +343,8 @@ two_members() { # NAME ASSIGNOR
         >"$W/$name.a.out" 2>"$W/$name.a.err" &
     local a=$!
     bg_pids+=("$a")
-    wait_grep "assigned: $CG" "$W/$name.a.err" 30 || fail "$name: member A got no assignment"
+    wait_grep "assigned: $CG" "$W/$name.a.err" 30 ||
+        { fail "$name: member A got no assignment"; tail -20 "$W/$name.a.err"; }
     # A reads the 60 records; only then B joins.
     for _ in $(seq 1 100); do
         [ "$(wc -l <"$W/$name.a.out")" -ge 60 ] && break
@@ -353,7 +354,8 @@ two_members() { # NAME ASSIGNOR
         >"$W/$name.b.out" 2>"$W/$name.b.err" &
     local b=$!
     bg_pids+=("$b")
-    wait_grep "assigned: $CG" "$W/$name.b.err" 30 || fail "$name: member B got no assignment"
+    wait_grep "assigned: $CG" "$W/$name.b.err" 30 ||
+        { fail "$name: member B got no assignment"; tail -20 "$W/$name.b.err"; }
     wait_grep "committed (partitions revoked)" "$W/$name.a.err" 30 ||
         fail "$name: member A did not commit on REVOKED"
     committed "$g" 60 >"$W/$name.c1" && pass || { fail "$name: 60 committed on REVOKED"; cat "$W/$name.c1"; }
@@ -396,7 +398,8 @@ two_members_coop() {
         >"$W/$name.b.out" 2>"$W/$name.b.err" &
     local b=$!
     bg_pids+=("$b")
-    wait_grep "assigned: $CG" "$W/$name.b.err" 30 || fail "$name: member B got no assignment"
+    wait_grep "assigned: $CG" "$W/$name.b.err" 30 ||
+        { fail "$name: member B got no assignment"; tail -20 "$W/$name.b.err"; }
     wait_grep "committed (partitions revoked)" "$W/$name.a.err" 30 ||
         fail "$name: member A did not commit on REVOKED"
     # Cooperative: A gives up only what moves, and keeps the rest.
