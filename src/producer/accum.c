@@ -13,7 +13,7 @@
 void kr_ppart_init(struct kr_ppart *pp, struct kr_ptopic *t, int32_t id)
 {
     memset(pp, 0, sizeof *pp);
-    pthread_mutex_init(&pp->lock, NULL);
+    kr_lock_init(&pp->lock);
     pp->topic = t;
     pp->id = id;
     kr_batch_writer_init(&pp->w);
@@ -70,7 +70,6 @@ void kr_ppart_destroy(struct kr_ppart *pp)
         kr_pbatch_free(b);
     }
     kr_batch_writer_free(&pp->w);
-    pthread_mutex_destroy(&pp->lock);
 }
 
 static struct kr_pbatch *batch_open(struct krafka_producer *p,
@@ -189,7 +188,7 @@ krafka_err_t kr_accum_append(struct krafka_producer *p, struct kr_ppart *pp,
                              size_t hdr_cnt, bool *ready)
 {
     bool opened = false;
-    pthread_mutex_lock(&pp->lock);
+    kr_lock(&pp->lock);
     struct kr_pbatch *before = pp->ready_tail;
     krafka_err_t err = append_locked(p, pp, m, key, key_len, value,
                                      value_len, hdrs, hdr_cnt, &opened);
@@ -200,7 +199,7 @@ krafka_err_t kr_accum_append(struct krafka_producer *p, struct kr_ppart *pp,
                             ? pp->open->first_us +
                                   (int64_t)p->conf->linger_ms * 1000
                             : 0;
-    pthread_mutex_unlock(&pp->lock);
+    kr_unlock(&pp->lock);
     if (linger_at)
         kr_sender_want(p, linger_at);
     return err;

@@ -5,8 +5,8 @@
 static void refresh(void *arg)
 {
     struct krafka_producer *p = arg;
-    int64_t n = atomic_load_explicit(&p->msg_cnt, memory_order_relaxed);
-    int64_t b = atomic_load_explicit(&p->msg_bytes, memory_order_relaxed);
+    int64_t b;
+    int64_t n = kr_producer_queued(p, &b);
     kr_gauge_set(p->m.buffered_records, n > 0 ? (uint64_t)n : 0);
     kr_gauge_set(p->m.buffered_bytes, b > 0 ? (uint64_t)b : 0);
 }

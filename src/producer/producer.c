@@ -28,18 +28,33 @@ void kr_producer_wall_sync(struct krafka_producer *p)
 
 /* ---- accounting ---- */
 
+/* Adds @n records of @bytes (negative: takes them back); returns the
+ * totals after the add. */
+static int64_t q_add(struct krafka_producer *p, int64_t n, int64_t bytes,
+                     int64_t *total_bytes)
+{
+    if (p->q_packed) {
+        uint64_t d = ((uint64_t)n << KR_Q_BYTE_BITS) + (uint64_t)bytes;
+        uint64_t w = atomic_fetch_add(&p->q_word, d) + d;
+        *total_bytes = (int64_t)(w & ((UINT64_C(1) << KR_Q_BYTE_BITS) - 1));
+        return (int64_t)(w >> KR_Q_BYTE_BITS);
+    }
+    *total_bytes = atomic_fetch_add(&p->q_bytes, bytes) + bytes;
+    return (int64_t)(atomic_fetch_add(&p->q_word, (uint64_t)n) +
+                     (uint64_t)n);
+}
+
 static krafka_err_t reserve(struct krafka_producer *p, int64_t bytes)
 {
     const struct krafka_conf *cf = p->conf;
     int64_t max_bytes = (int64_t)cf->queue_buffering_max_kbytes * 1024;
     int64_t until = 0; /* set when the first wait begins */
     for (;;) {
-        int64_t n = atomic_fetch_add(&p->msg_cnt, 1) + 1;
-        int64_t b = atomic_fetch_add(&p->msg_bytes, bytes) + bytes;
+        int64_t b;
+        int64_t n = q_add(p, 1, bytes, &b);
         if (n <= cf->queue_buffering_max_messages && b <= max_bytes)
             return KRAFKA_ERR_NONE;
-        atomic_fetch_sub(&p->msg_cnt, 1);
-        atomic_fetch_sub(&p->msg_bytes, bytes);
+        q_add(p, -1, -bytes, &b);
         if (cf->max_block_ms == 0)
             return KRAFKA_ERR_LOCAL_QUEUE_FULL;
         if (!until)
@@ -61,23 +76,18 @@ static krafka_err_t reserve(struct krafka_producer *p, int64_t bytes)
 
 void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes)
 {
-    atomic_fetch_sub(&p->msg_cnt, n);
-    atomic_fetch_sub(&p->msg_bytes, bytes);
+    int64_t b;
+    q_add(p, -n, -bytes, &b);
     if (p->conf->max_block_ms > 0) {
         pthread_mutex_lock(&p->room_lock);
         pthread_cond_broadcast(&p->room_cond);
         pthread_mutex_unlock(&p->room_lock);
     }
-    if (atomic_load(&p->flushing) > 0) {
-        pthread_mutex_lock(&p->dr_lock);
-        pthread_cond_broadcast(&p->dr_cond);
-        pthread_mutex_unlock(&p->dr_lock);
-    }
 }
 
 int krafka_producer_outq_len(krafka_producer_t *p)
 {
-    return p ? (int)atomic_load(&p->msg_cnt) : 0;
+    return p ? (int)kr_producer_queued(p, NULL) : 0;
 }
 
 /* ---- topics ---- */
@@ -492,7 +502,7 @@ static krafka_err_t send_rec(struct krafka_producer *p,
     /* message.max.bytes >= 1000 > KR_BATCH_HEADER_LEN: no underflow. */
     if (size > (size_t)p->conf->message_max_bytes - KR_BATCH_HEADER_LEN)
         return KRAFKA_ERR_LOCAL_MSG_SIZE_TOO_LARGE;
-    int64_t now = kr_now_us(); /* the one clock read per record */
+    int64_t now = kr_fastclock_now_us(&p->clock); /* one read per record */
     r.m = (struct kr_pmsg){
         .opaque = opaque,
         .timestamp = msg->timestamp
@@ -613,7 +623,7 @@ krafka_err_t krafka_producer_flush(krafka_producer_t *p, int timeout_ms)
     atomic_fetch_add(&p->flushing, 1);
     kr_loop_wake(&p->c->loop);
     krafka_err_t err = KRAFKA_ERR_NONE;
-    while (atomic_load(&p->msg_cnt) > 0) {
+    while (kr_producer_queued(p, NULL) > 0) {
         int64_t left = until == INT64_MAX ? 100000 : until - kr_now_us();
         if (left <= 0) {
             err = KRAFKA_ERR_LOCAL_TIMED_OUT;
@@ -731,6 +741,8 @@ krafka_err_t krafka_producer_new(krafka_producer_t **out,
         return err;
     }
     p->conf = p->c->conf;
+    p->q_packed = p->conf->queue_buffering_max_messages <= KR_Q_PACKED_MAX;
+    kr_fastclock_init(&p->clock);
     kr_partitioner_init(&p->partitioner,
                         (enum kr_partitioner_type)p->conf->partitioner,
                         p->conf->partitioner_cb, p->conf->partitioner_opaque);

@@ -27,6 +27,8 @@
 #include "krafka/producer.h"
 #include "producer/partitioner.h"
 #include "protocol/record_batch.h"
+#include "util/lock.h"
+#include "util/time.h"
 
 #define KR_BUF_POOL_MAX 16
 
@@ -67,7 +69,7 @@ struct kr_pbatch {
 struct kr_ptopic;
 
 struct kr_ppart {
-    pthread_mutex_t lock;
+    struct kr_lock lock;         /* util/lock.h: taken once per record */
     struct kr_ptopic *topic;     /* borrowed: the owner */
     int32_t id;
     /* Guarded by lock. */
@@ -170,9 +172,13 @@ struct krafka_producer {
     _Atomic(struct kr_ptopic *) last_topic;
 
     /* Memory bound (queue.buffering.max.*): records and bytes from send()
-     * until their report is served. */
-    atomic_int_fast64_t msg_cnt;
-    atomic_int_fast64_t msg_bytes;
+     * until their report is served. When queue.buffering.max.messages is
+     * at most KR_Q_PACKED_MAX, both live in q_word (records in the top
+     * KR_Q_CNT_BITS bits, bytes below), so send() reserves them with one
+     * atomic add; otherwise q_word counts records and q_bytes bytes. */
+    atomic_uint_fast64_t q_word;
+    atomic_int_fast64_t q_bytes;
+    bool q_packed;
     pthread_mutex_t room_lock;       /* max.block.ms waiters */
     pthread_cond_t room_cond;
 
@@ -185,6 +191,9 @@ struct krafka_producer {
     /* Wall clock minus monotonic clock, refreshed by the sender each
      * second: a record's CreateTime costs no second clock read. */
     atomic_int_fast64_t wall_offset_us;
+    /* send()'s clock (enqueue times): the TSC where the kernel uses it,
+     * fitted by the sender's passes (util/time.h). */
+    struct kr_fastclock clock;
     int64_t wall_offset_at_us;       /* I/O thread: last refresh */
     atomic_int_fast64_t wake_at_us;  /* sender timer asked by senders */
 
@@ -278,5 +287,28 @@ void kr_producer_metrics_detach(struct krafka_producer *p);
 
 /* Releases the accounting of @n records of @bytes bytes. */
 void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes);
+
+/* The packed queue accounting word (see krafka_producer.q_word): bytes
+ * get 42 bits (queue.buffering.max.kbytes is at most 2^31 KiB = 2^41
+ * bytes, plus room for racing reservations of records of at most
+ * message.max.bytes each), records the top 22. A bound of 2^21 records
+ * leaves as many again for reservations racing past it. */
+#define KR_Q_BYTE_BITS 42
+#define KR_Q_PACKED_MAX (1 << 21)
+
+/* Records and bytes queued (send() until the report is served). */
+static inline int64_t kr_producer_queued(struct krafka_producer *p,
+                                         int64_t *bytes)
+{
+    uint64_t w = atomic_load_explicit(&p->q_word, memory_order_relaxed);
+    if (p->q_packed) {
+        if (bytes)
+            *bytes = (int64_t)(w & ((UINT64_C(1) << KR_Q_BYTE_BITS) - 1));
+        return (int64_t)(w >> KR_Q_BYTE_BITS);
+    }
+    if (bytes)
+        *bytes = atomic_load_explicit(&p->q_bytes, memory_order_relaxed);
+    return (int64_t)w;
+}
 
 #endif

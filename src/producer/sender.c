@@ -149,10 +149,10 @@ static void reset_pid(struct krafka_producer *p, const char *why)
             struct kr_ppart *pp = kr_ptopic_part(t, j);
             pp->next_seq = 0;
             pp->acked = false;
-            pthread_mutex_lock(&pp->lock);
+            kr_lock(&pp->lock);
             for (struct kr_pbatch *b = pp->ready; b; b = b->next)
                 b->base_seq = -1;
-            pthread_mutex_unlock(&pp->lock);
+            kr_unlock(&pp->lock);
         }
     }
     pthread_rwlock_unlock(&p->topics_lock);
@@ -166,7 +166,7 @@ static void reset_pid(struct krafka_producer *p, const char *why)
  * producer id reset clears them). */
 static void requeue(struct kr_ppart *pp, struct kr_pbatch *b)
 {
-    pthread_mutex_lock(&pp->lock);
+    kr_lock(&pp->lock);
     struct kr_pbatch **at = &pp->ready;
     while (*at && (*at)->order < b->order)
         at = &(*at)->next;
@@ -174,7 +174,7 @@ static void requeue(struct kr_ppart *pp, struct kr_pbatch *b)
     *at = b;
     if (!b->next)
         pp->ready_tail = b;
-    pthread_mutex_unlock(&pp->lock);
+    kr_unlock(&pp->lock);
 }
 
 static bool refresh_worthy(krafka_err_t err)
@@ -601,7 +601,7 @@ static struct kr_pbatch *part_pass(struct krafka_producer *p,
 {
     int64_t linger = (int64_t)p->conf->linger_ms * 1000;
     struct kr_pbatch *take = NULL;
-    pthread_mutex_lock(&pp->lock);
+    kr_lock(&pp->lock);
     if (pp->open && close_due(p, pp, ps, linger))
         kr_accum_close(p, pp);
     else if (pp->open && pp->open->first_us + linger > ps->now &&
@@ -622,7 +622,7 @@ static struct kr_pbatch *part_pass(struct krafka_producer *p,
         if (t < ps->next)
             ps->next = t;
     }
-    pthread_mutex_unlock(&pp->lock);
+    kr_unlock(&pp->lock);
     return take;
 }
 
@@ -700,6 +700,7 @@ static void sender_pass(struct krafka_producer *p)
         if (!p->pid_inflight && p->pid_retry_us > ps.now)
             ps.next = p->pid_retry_us;
     }
+    kr_fastclock_tick(&p->clock, ps.now);
     if (ps.now - p->wall_offset_at_us > 1000000) {
         kr_producer_wall_sync(p);
         p->wall_offset_at_us = ps.now;
@@ -770,11 +771,11 @@ void kr_sender_metadata(struct kr_client *c, void *arg)
 static void purge_part(struct krafka_producer *p, struct kr_ppart *pp,
                        krafka_err_t err, const char *errstr)
 {
-    pthread_mutex_lock(&pp->lock);
+    kr_lock(&pp->lock);
     kr_accum_close(p, pp);
     struct kr_pbatch *b = pp->ready;
     pp->ready = pp->ready_tail = NULL;
-    pthread_mutex_unlock(&pp->lock);
+    kr_unlock(&pp->lock);
     while (b) {
         struct kr_pbatch *next = b->next;
         kr_dr_fail_batch(p, b, err, errstr);
