@@ -199,7 +199,7 @@ static int pending_cmp(const void *pa, const void *pb)
 static bool assign_unclaimed(struct sticky *s)
 {
     const struct kr_aw *w = &s->w;
-    struct pending *pd = malloc((w->total ? (size_t)w->total : 1) *
+    struct pending *pd = malloc((w->total > 0 ? (size_t)w->total : 1) *
                                 sizeof *pd);
     if (!pd)
         return false;

@@ -116,10 +116,16 @@ void kr_accum_close(struct krafka_producer *p, struct kr_ppart *pp)
     pp->open = NULL;
     const struct krafka_conf *cf = p->conf;
     size_t raw = kr_batch_size_estimate(&pp->w);
-    /* A codec failure leaves the batch open: send it uncompressed. */
-    if (kr_batch_finish(&pp->w, cf->compression, cf->compression_level) !=
-        KRAFKA_ERR_NONE)
-        kr_batch_finish(&pp->w, KR_COMPRESSION_NONE, 0);
+    /* A codec failure leaves the batch open: send it uncompressed. If that
+     * fails too (no memory), the sender fails its records with the error
+     * at once instead of sending a half-written batch. */
+    krafka_err_t err = kr_batch_finish(&pp->w, cf->compression,
+                                       cf->compression_level);
+    if (err != KRAFKA_ERR_NONE &&
+        kr_batch_finish(&pp->w, KR_COMPRESSION_NONE, 0) != KRAFKA_ERR_NONE) {
+        b->encode_err = err;
+        b->deadline_us = INT64_MIN;
+    }
     b->order = pp->closed++;
     if (p->m.batch_records) {
         kr_latency_record(p->m.batch_records, b->cnt);

@@ -64,6 +64,7 @@ struct kr_pbatch {
     int attempts;            /* sends so far */
     int64_t retry_at_us;     /* not before (retry backoff) */
     bool purged;             /* reported already; ignore its answer */
+    krafka_err_t encode_err; /* could not be finished: fail, don't send */
 };
 
 struct kr_ptopic;

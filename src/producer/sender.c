@@ -678,6 +678,13 @@ static void fail_expired(struct krafka_producer *p, struct kr_pbatch *b)
         bool gone = kr_md_topic_info(p->c, name, id, &terr) &&
                     terr == KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
         char msg[400];
+        if (b->encode_err) {
+            snprintf(msg, sizeof msg, "could not encode the batch: %s",
+                     krafka_err2str(b->encode_err));
+            kr_dr_fail_batch(p, b, b->encode_err, msg);
+            b = next;
+            continue;
+        }
         snprintf(msg, sizeof msg,
                  "%s%.200s%snot delivered within message.timeout.ms "
                  "(%d ms)", gone ? "topic \"" : "", gone ? name : "",
