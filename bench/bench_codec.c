@@ -2,13 +2,14 @@
  * Codec benchmark: RecordBatch v2 encode and decode with every compression
  * codec, CRC-32C (hardware and software) and memcpy for comparison.
  *
- *   taskset -c 1 build/bench/bench_codec [seconds-per-row [filter]]
+ *   taskset -c 1 build/bench/bench_codec [--no-keys] [seconds-per-row [filter]]
  *
  * filter: run only the rows whose label (e.g. "encode-lz4-100-16384",
  * "crc32c_hw", "memcpy") contains it.
  *
- * Records have 10-byte keys and 100-byte or 1 KiB text-like values (about
- * 3x compressible). Encode: records appended into batches of 16 KiB or
+ * Records have 10-byte keys (--no-keys: null keys, as krafka-perf sends
+ * without -k) and 100-byte or 1 KiB text-like values (about 3x
+ * compressible). Encode: records appended into batches of 16 KiB or
  * 1 MiB (batch.size-like; the batch is finished when the next record might
  * not fit), then finished with the codec. Decode: a blob of such batches
  * iterated with CRC checks on, every key and value touched. GB/s counts
@@ -34,6 +35,7 @@
 #define POOL 32768 /* keys; >= POOL_BYTES / smallest value */
 
 static double row_seconds = 0.5;
+static size_t key_len = KEY_LEN; /* 0: null keys (--no-keys) */
 static const char *row_filter = "";
 static volatile uint32_t bench_sink; /* keeps results alive */
 
@@ -85,9 +87,9 @@ static void print_row(const char *bench, const char *codec, size_t vsize,
     printf("%-9s %-7s %6zu %8zu %14.0f %8.3f %7.2f\n", bench, codec, vsize,
            batch, rps, gbps, ratio);
     printf("{\"bench\":\"%s\",\"codec\":\"%s\",\"value_size\":%zu,"
-           "\"batch_size\":%zu,\"records_per_s\":%.0f,\"gb_per_s\":%.4f,"
-           "\"ratio\":%.3f}\n",
-           bench, codec, vsize, batch, rps, gbps, ratio);
+           "\"batch_size\":%zu,\"key_size\":%zu,\"records_per_s\":%.0f,"
+           "\"gb_per_s\":%.4f,\"ratio\":%.3f}\n",
+           bench, codec, vsize, batch, key_len, rps, gbps, ratio);
 }
 
 /* Fills one batch into @out; returns the number of records. */
@@ -98,14 +100,15 @@ static size_t fill_batch(struct kr_batch_writer *w, struct kr_buf *out,
 {
     struct kr_batch_params p = KR_BATCH_PARAMS_INIT;
     p.base_timestamp = 1700000000000;
-    size_t worst = vsize + KEY_LEN + 24; /* record upper bound */
+    size_t worst = vsize + key_len + 24; /* record upper bound */
     size_t n = 0;
     if (kr_batch_begin(w, out, &p))
         exit(1);
     while (kr_batch_size_estimate(w) + worst <= batch) {
         size_t i = (*next)++ % (POOL_BYTES / vsize);
         if (kr_batch_append(w, p.base_timestamp + (int64_t)(n & 1023),
-                            keys[i], KEY_LEN, values + i * vsize, vsize,
+                            key_len ? keys[i] : NULL, key_len,
+                            values + i * vsize, vsize,
                             NULL, 0))
             exit(1);
         n++;
@@ -132,7 +135,7 @@ static void bench_encode(int codec, size_t vsize, size_t batch,
         size_t n = fill_batch(&w, &out, values, vsize, keys, batch, &next,
                               codec);
         r.records += (double)n;
-        r.bytes += (double)(n * (KEY_LEN + vsize));
+        r.bytes += (double)(n * (key_len + vsize));
         r.out_bytes += (double)out.len;
         t = now();
     } while (t - t0 < row_seconds);
@@ -175,7 +178,7 @@ static void bench_decode(int codec, size_t vsize, size_t batch,
     kr_batch_writer_init(&w);
     kr_buf_init(&blob, 0);
     size_t next = 0, per_blob = 0, target = (size_t)32 << 20;
-    for (int i = 0; i < 8 || per_blob * (KEY_LEN + vsize) < target; i++)
+    for (int i = 0; i < 8 || per_blob * (key_len + vsize) < target; i++)
         per_blob += fill_batch(&w, &blob, values, vsize, keys, batch, &next,
                                codec);
     kr_batch_writer_free(&w);
@@ -191,7 +194,7 @@ static void bench_decode(int codec, size_t vsize, size_t batch,
         t = now();
     } while (t - t0 < row_seconds);
     r.secs = t - t0;
-    r.bytes = r.records * (double)(KEY_LEN + vsize);
+    r.bytes = r.records * (double)(key_len + vsize);
     if (sum == 42)
         puts(""); /* keeps the touches */
     print_row("decode", kr_codec_name(codec), vsize, batch, &r);
@@ -226,11 +229,17 @@ static void bench_buffer(const char *name, crc_fn fn, const uint8_t *src,
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--no-keys") == 0) {
+        key_len = 0;
+        argv++;
+        argc--;
+    }
     if (argc > 1) {
         char *end;
         row_seconds = strtod(argv[1], &end);
         if (*end || row_seconds <= 0) {
-            fprintf(stderr, "usage: %s [seconds-per-row [filter]]\n",
+            fprintf(stderr,
+                    "usage: %s [--no-keys] [seconds-per-row [filter]]\n",
                     argv[0]);
             return 2;
         }
