@@ -203,6 +203,13 @@ cmp_selected() {
     return 1
 }
 
+# cmp_settle: before a run against the real broker, the earlier runs'
+# dirty pages (the broker's log segments) go to disk, so that writing them
+# back does not fall into this run's timed region
+cmp_settle() {
+    [ "$MOCK" = 1 ] || sync
+}
+
 # cmp_alternate FUNCTION ARGS...: FUNCTION CLIENT ARGS..., PAIRS times
 # per client, alternating which goes first (ABBA...)
 cmp_alternate() {
@@ -210,11 +217,11 @@ cmp_alternate() {
     shift
     for i in $(seq "$PAIRS"); do
         if [ $((i % 2)) = 1 ]; then
-            "$fn" krafka "$@"
-            "$fn" librdkafka "$@"
+            cmp_settle; "$fn" krafka "$@"
+            cmp_settle; "$fn" librdkafka "$@"
         else
-            "$fn" librdkafka "$@"
-            "$fn" krafka "$@"
+            cmp_settle; "$fn" librdkafka "$@"
+            cmp_settle; "$fn" krafka "$@"
         fi
     done
 }
