@@ -403,6 +403,58 @@ START_TEST(full_queue_refuses_at_once_and_loses_nothing_else)
 }
 END_TEST
 
+/* queue.buffering.max.kbytes=4 refuses the record that would pass 4 KiB,
+ * with the record bound @max_messages: at most 2^21 keeps records and
+ * bytes in one atomic word, above it in two (producer.h). */
+static void bytes_bound_case(const char *max_messages)
+{
+    char topic[128];
+    new_topic(topic, sizeof topic, "p-qbytes", 1);
+    struct pu_track t;
+    pu_track_init(&t, topic, 200, pu_base_ts());
+    krafka_producer_t *p = tracked(
+        kc_conf(boot(), "queue.buffering.max.messages", max_messages,
+                "queue.buffering.max.kbytes", "4", "linger.ms", "1000",
+                NULL),
+        &t);
+    size_t n = 0;
+    krafka_err_t err = KRAFKA_ERR_NONE;
+    struct pu_rec r;
+    for (; n < 200; n++) {
+        pu_make(&r, topic, n, t.base_ts);
+        if ((err = krafka_producer_send(p, &r.msg, pu_opaque(&t, n))) !=
+            KRAFKA_ERR_NONE)
+            break;
+    }
+    ck_assert_msg(err == KRAFKA_ERR_LOCAL_QUEUE_FULL, "send %zu: %s", n,
+                  krafka_err2name(err));
+    /* pu_make's records are accounted 70..273 bytes: 4 KiB takes 15..58 */
+    ck_assert_msg(n >= 14 && n <= 60, "%zu records took 4 KiB", n);
+    ck_assert_int_eq(krafka_producer_outq_len(p), (int)n);
+    flush_ok(p, 10000);
+    ck_assert_int_eq(krafka_producer_outq_len(p), 0);
+    ck_assert_int_eq(t.total, n);
+    /* room again: the refused record goes now */
+    ck_assert_int_eq(krafka_producer_send(p, &r.msg, pu_opaque(&t, n)),
+                     KRAFKA_ERR_NONE);
+    flush_ok(p, 10000);
+    krafka_producer_destroy(p);
+    t.n = n + 1;
+    pu_assert_reports(&t, true);
+    struct pu_verdict v;
+    pu_verify(boot(), topic, 1, &t, true, 0, -1, NULL, 30000, &v);
+    pu_assert_clean(&v, n + 1, "bytes bound");
+    drop_topic(topic);
+    pu_track_free(&t);
+}
+
+START_TEST(byte_bound_refuses_at_once_with_either_accounting_layout)
+{
+    bytes_bound_case("100000");  /* one packed word */
+    bytes_bound_case("3000000"); /* two counters */
+}
+END_TEST
+
 START_TEST(record_above_message_max_bytes_is_refused_at_send)
 {
     char topic[128];
@@ -1159,6 +1211,7 @@ int main(void)
     TCase *errs = tcase_create("errors");
     tcase_set_timeout(errs, 90);
     ADD(errs, full_queue_refuses_at_once_and_loses_nothing_else);
+    ADD(errs, byte_bound_refuses_at_once_with_either_accounting_layout);
     ADD(errs, record_above_message_max_bytes_is_refused_at_send);
     ADD(
         errs, partition_beyond_the_topic_count_fails_with_unknown_partition);
