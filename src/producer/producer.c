@@ -83,6 +83,11 @@ void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes)
         pthread_cond_broadcast(&p->room_cond);
         pthread_mutex_unlock(&p->room_lock);
     }
+    if (atomic_load(&p->flushing) > 0) {
+        pthread_mutex_lock(&p->dr_lock);
+        pthread_cond_broadcast(&p->dr_cond);
+        pthread_mutex_unlock(&p->dr_lock);
+    }
 }
 
 int krafka_producer_outq_len(krafka_producer_t *p)
