@@ -35,9 +35,7 @@ static int64_t q_add(struct krafka_producer *p, int64_t n, int64_t bytes,
 {
     if (p->q_packed) {
         uint64_t d = ((uint64_t)n << KR_Q_BYTE_BITS) + (uint64_t)bytes;
-        uint64_t w = atomic_fetch_add(&p->q_word, d) + d;
-        *total_bytes = (int64_t)(w & ((UINT64_C(1) << KR_Q_BYTE_BITS) - 1));
-        return (int64_t)(w >> KR_Q_BYTE_BITS);
+        return kr_q_unpack(atomic_fetch_add(&p->q_word, d) + d, total_bytes);
     }
     *total_bytes = atomic_fetch_add(&p->q_bytes, bytes) + bytes;
     return (int64_t)(atomic_fetch_add(&p->q_word, (uint64_t)n) +

@@ -174,9 +174,9 @@ struct krafka_producer {
 
     /* Memory bound (queue.buffering.max.*): records and bytes from send()
      * until their report is served. When queue.buffering.max.messages is
-     * at most KR_Q_PACKED_MAX, both live in q_word (records in the top
-     * KR_Q_CNT_BITS bits, bytes below), so send() reserves them with one
-     * atomic add; otherwise q_word counts records and q_bytes bytes. */
+     * at most KR_Q_PACKED_MAX, both live in q_word (bytes in the low
+     * KR_Q_BYTE_BITS bits, records above), so send() reserves them with
+     * one atomic add; otherwise q_word counts records and q_bytes bytes. */
     atomic_uint_fast64_t q_word;
     atomic_int_fast64_t q_bytes;
     bool q_packed;
@@ -297,19 +297,25 @@ void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes);
 #define KR_Q_BYTE_BITS 42
 #define KR_Q_PACKED_MAX (1 << 21)
 
+/* A packed word's records; its bytes into *@bytes. */
+static inline int64_t kr_q_unpack(uint64_t w, int64_t *bytes)
+{
+    *bytes = (int64_t)(w & ((UINT64_C(1) << KR_Q_BYTE_BITS) - 1));
+    return (int64_t)(w >> KR_Q_BYTE_BITS);
+}
+
 /* Records and bytes queued (send() until the report is served). */
 static inline int64_t kr_producer_queued(struct krafka_producer *p,
                                          int64_t *bytes)
 {
+    int64_t b = 0;
     uint64_t w = atomic_load_explicit(&p->q_word, memory_order_relaxed);
-    if (p->q_packed) {
-        if (bytes)
-            *bytes = (int64_t)(w & ((UINT64_C(1) << KR_Q_BYTE_BITS) - 1));
-        return (int64_t)(w >> KR_Q_BYTE_BITS);
-    }
+    int64_t n = p->q_packed ? kr_q_unpack(w, &b) : (int64_t)w;
     if (bytes)
-        *bytes = atomic_load_explicit(&p->q_bytes, memory_order_relaxed);
-    return (int64_t)w;
+        *bytes = p->q_packed ? b
+                             : atomic_load_explicit(&p->q_bytes,
+                                                    memory_order_relaxed);
+    return n;
 }
 
 #endif

@@ -671,20 +671,20 @@ static void fail_expired(struct krafka_producer *p, struct kr_pbatch *b)
 {
     while (b) {
         struct kr_pbatch *next = b->next;
-        /* A topic deleted meanwhile is the likely reason: say so. */
-        uint8_t id[16];
-        int16_t terr = 0;
-        const char *name = b->part->topic->name;
-        bool gone = kr_md_topic_info(p->c, name, id, &terr) &&
-                    terr == KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
         char msg[400];
-        if (b->encode_err) {
+        if (b->encode_err) { /* due at once (kr_accum_close) */
             snprintf(msg, sizeof msg, "could not encode the batch: %s",
                      krafka_err2str(b->encode_err));
             kr_dr_fail_batch(p, b, b->encode_err, msg);
             b = next;
             continue;
         }
+        /* A topic deleted meanwhile is the likely reason: say so. */
+        uint8_t id[16];
+        int16_t terr = 0;
+        const char *name = b->part->topic->name;
+        bool gone = kr_md_topic_info(p->c, name, id, &terr) &&
+                    terr == KRAFKA_ERR_UNKNOWN_TOPIC_OR_PARTITION;
         snprintf(msg, sizeof msg,
                  "%s%.200s%snot delivered within message.timeout.ms "
                  "(%d ms)", gone ? "topic \"" : "", gone ? name : "",

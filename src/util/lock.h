@@ -16,8 +16,6 @@ struct kr_lock {
     atomic_int v; /* 0 free, 1 held, 2 held and maybe waited for */
 };
 
-#define KR_LOCK_INIT {0}
-
 void kr_lock_wait(struct kr_lock *l);
 void kr_lock_wake(struct kr_lock *l);
 
