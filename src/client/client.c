@@ -230,24 +230,56 @@ void kr_client_route(struct kr_client *c, struct kr_req *r)
     kr_client_kick(c);
 }
 
-static bool lane_connecting(struct kr_client *c, enum kr_lane lane)
+/* An attempt that has not come up within this long no longer holds the
+ * others back: the next broker is tried beside it, so a broker that takes
+ * connections and never answers costs a second, not the whole
+ * socket.connection.setup.timeout.ms. */
+#define KR_CONNECT_STAGGER_US 1000000
+
+/* Arms the kick timer for @due_us unless it is due sooner already (it
+ * serves every lane; each kick looks at all of them again). */
+static void kick_at(struct kr_client *c, int64_t due_us)
 {
-    for (struct kr_broker *b = c->brokers; b; b = b->next)
-        if (b->conns[lane] && kr_conn_is_busy(b->conns[lane]))
-            return true;
-    return false;
+    if (!kr_timer_armed(&c->kick_timer) || due_us < c->kick_timer.due_us)
+        kr_timer_at(&c->loop, &c->kick_timer, due_us);
+}
+
+/* The start of the youngest attempt in progress on @lane; INT64_MIN when
+ * none is, INT64_MAX when a connection is up (nothing to start). */
+static int64_t lane_youngest_attempt(struct kr_client *c, enum kr_lane lane)
+{
+    int64_t youngest = INT64_MIN;
+    for (struct kr_broker *b = c->brokers; b; b = b->next) {
+        struct kr_conn *conn = b->conns[lane];
+        if (!conn || !kr_conn_is_busy(conn))
+            continue;
+        if (kr_conn_is_up(conn))
+            return INT64_MAX;
+        if (conn->connect_start_us > youngest)
+            youngest = conn->connect_start_us;
+    }
+    return youngest;
 }
 
 /* Starts one connection attempt for the requests waiting for any broker,
- * or arms the kick timer for when the next broker's backoff ends. */
+ * unless one started less than KR_CONNECT_STAGGER_US ago; arms the kick
+ * timer for when the next attempt may start. */
 static void kick_lane(struct kr_client *c, enum kr_lane lane)
 {
-    if (lane_connecting(c, lane))
+    int64_t youngest = lane_youngest_attempt(c, lane);
+    if (youngest == INT64_MAX)
         return;
+    if (youngest != INT64_MIN &&
+        kr_now_us() < youngest + KR_CONNECT_STAGGER_US) {
+        kick_at(c, youngest + KR_CONNECT_STAGGER_US);
+        return;
+    }
+    /* The attempts in progress end by themselves (setup timeout); only a
+     * backoff's end needs the timer. */
+    int64_t soonest = INT64_MAX;
     size_t n = 0;
     for (struct kr_broker *b = c->brokers; b; b = b->next)
         n += !b->gone;
-    int64_t soonest = INT64_MAX;
     size_t start = n ? c->rr++ % n : 0, i = 0;
     for (size_t pass = 0; pass < 2; pass++) {
         i = 0;
@@ -259,14 +291,16 @@ static void kick_lane(struct kr_client *c, enum kr_lane lane)
                 continue;
             if (kr_conn_can_connect(conn)) {
                 kr_conn_connect(conn);
+                /* look again when it may be time for the next one */
+                kick_at(c, kr_now_us() + KR_CONNECT_STAGGER_US);
                 return;
             }
-            if (conn->next_connect_us < soonest)
+            if (!kr_conn_is_busy(conn) && conn->next_connect_us < soonest)
                 soonest = conn->next_connect_us;
         }
     }
     if (soonest != INT64_MAX)
-        kr_timer_at(&c->loop, &c->kick_timer, soonest);
+        kick_at(c, soonest);
 }
 
 void kr_client_kick(struct kr_client *c)

@@ -1,12 +1,18 @@
 /*
- * Bootstrap host names that do not resolve, against the real broker of
- * KRAFKA_TEST_BOOTSTRAP: the failure is reported with its host name and
- * retried with backoff, without stopping the other bootstrap entries.
+ * Bootstrap entries that do not work, against the real broker of
+ * KRAFKA_TEST_BOOTSTRAP: a host name that does not resolve is reported
+ * with its name and retried with backoff, without stopping the other
+ * bootstrap entries; a broker that takes the connection and never answers
+ * does not hold the next entry back for the whole setup timeout.
  * "nonexistent.invalid" never resolves (RFC 2606 reserves .invalid).
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "client/client.h"
 #include "client_util.h"
@@ -127,6 +133,55 @@ START_TEST(unresolvable_bootstrap_entry_does_not_stop_the_others)
 }
 END_TEST
 
+/* A listener on 127.0.0.1 whose connections the kernel completes (its
+ * backlog) and nobody reads: a broker that hangs. Returns the socket and
+ * writes "127.0.0.1:PORT" to @addr. */
+static int mute_listener(char *addr, size_t n)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    ck_assert_int_ge(fd, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof sa;
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(listen(fd, 16), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    snprintf(addr, n, "127.0.0.1:%d", ntohs(sa.sin_port));
+    return fd;
+}
+
+/* Both orders of the list: whichever entry the client tries first, the
+ * metadata comes from the real broker in a few seconds, not after
+ * socket.connection.setup.timeout.ms (30 s) of waiting on the mute one. */
+START_TEST(hanging_bootstrap_entry_does_not_hold_back_the_next)
+{
+    const char *real = kc_env("KRAFKA_TEST_BOOTSTRAP");
+    char mute[64], boot[512], errstr[512];
+    int fd = mute_listener(mute, sizeof mute);
+    for (int order = 0; order < 2; order++) {
+        snprintf(boot, sizeof boot, "%s,%s", order ? real : mute,
+                 order ? mute : real);
+        krafka_conf_t *conf =
+            kc_conf(boot, "socket.connection.setup.timeout.ms", "30000",
+                    NULL);
+        krafka_admin_t *a = kc_admin(conf);
+        krafka_conf_destroy(conf);
+        krafka_metadata_t *md = NULL;
+        int64_t t0 = kc_now_ms();
+        krafka_err_t err = krafka_admin_metadata(a, NULL, 10000, &md, errstr,
+                                                 sizeof errstr);
+        int64_t took = kc_now_ms() - t0;
+        ck_assert_msg(err == KRAFKA_ERR_NONE, "%s: %s", boot, errstr);
+        ck_assert_int_ge(md->broker_cnt, 1);
+        ck_assert_msg(took < 5000, "%s: metadata took %lld ms", boot,
+                      (long long)took);
+        krafka_metadata_destroy(md);
+        krafka_admin_destroy(a);
+    }
+    close(fd);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_resolve");
@@ -135,6 +190,7 @@ int main(void)
     tcase_add_test(
         tc, unresolvable_bootstrap_reports_resolve_error_and_keeps_retrying);
     tcase_add_test(tc, unresolvable_bootstrap_entry_does_not_stop_the_others);
+    tcase_add_test(tc, hanging_bootstrap_entry_does_not_hold_back_the_next);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
