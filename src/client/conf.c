@@ -376,6 +376,8 @@ static krafka_err_t set_num(struct krafka_conf *conf, const struct kr_prop *p,
     }
     if (!ok)
         return invalid_value(p, name, s, bad, bad_len, errstr, n);
+    if (p->scale > 1) /* v >= min >= 1: no rounding below zero */
+        v = (v + p->scale - 1) / p->scale;
     store_num(conf, p, v);
     return KRAFKA_ERR_NONE;
 }
@@ -439,6 +441,8 @@ static const char *format_value(const struct krafka_conf *conf,
         format_flags((uint32_t)v, vals, buf, n);
         return buf;
     case KR_PT_INT:
+        if (p->scale > 1)
+            v *= p->scale;
         break;
     }
     snprintf(buf, n, "%lld", (long long)v);

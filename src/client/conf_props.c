@@ -241,6 +241,12 @@ const struct kr_prop kr_props[] = {
     {.name = "queue.buffering.max.kbytes", I32(queue_buffering_max_kbytes),
      PRODUCER, .min = 1, .max = INT32_MAX, .def = "1048576",
      .desc = "Most KiB of records waiting to be sent"},
+    /* the same field in bytes; its default is the one above, times 1024 */
+    {.name = "buffer.memory", I32(queue_buffering_max_kbytes), PRODUCER,
+     .min = 1, .max = (int64_t)INT32_MAX * 1024, .scale = 1024,
+     .def = "1073741824",
+     .desc = "The Java client's name for queue.buffering.max.kbytes, in "
+             "bytes (rounded up to whole KiB)"},
     {.name = "retries", .aliases = {"message.send.max.retries"},
      I32(retries), PRODUCER, .min = 0, .max = INT32_MAX,
      .def = INT32_MAX_STR,

@@ -47,6 +47,11 @@ struct kr_prop {
     size_t off;  /* offsetof(struct krafka_conf, field) */
     size_t size; /* sizeof the field: 1 (bool), 4 or sizeof(char *) */
     int64_t min, max;               /* KR_PT_INT only */
+    /* KR_PT_INT: the value is written in a unit @scale times smaller than
+     * the field's (buffer.memory: bytes, into queue.buffering.max.kbytes'
+     * KiB field), stored rounded up and printed multiplied back; min, max
+     * and def are in the written unit. 0: the field's own unit. */
+    int32_t scale;
     const char *def;                /* default as a string; NULL: unset */
     const struct kr_prop_val *vals; /* ends with {NULL, 0}; or NULL */
     bool sensitive; /* a secret: wiped on free, no default in the doc */

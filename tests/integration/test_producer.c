@@ -403,10 +403,11 @@ START_TEST(full_queue_refuses_at_once_and_loses_nothing_else)
 }
 END_TEST
 
-/* queue.buffering.max.kbytes=4 refuses the record that would pass 4 KiB,
- * with the record bound @max_messages: at most 2^21 keeps records and
- * bytes in one atomic word, above it in two (producer.h). */
-static void bytes_bound_case(const char *max_messages)
+/* A 4 KiB bound (@bound_prop = @bound) refuses the record that would pass
+ * 4 KiB, with the record bound @max_messages: at most 2^21 keeps records
+ * and bytes in one atomic word, above it in two (producer.h). */
+static void bytes_bound_case(const char *max_messages, const char *bound_prop,
+                             const char *bound)
 {
     char topic[128];
     new_topic(topic, sizeof topic, "p-qbytes", 1);
@@ -414,8 +415,7 @@ static void bytes_bound_case(const char *max_messages)
     pu_track_init(&t, topic, 200, pu_base_ts());
     krafka_producer_t *p = tracked(
         kc_conf(boot(), "queue.buffering.max.messages", max_messages,
-                "queue.buffering.max.kbytes", "4", "linger.ms", "1000",
-                NULL),
+                bound_prop, bound, "linger.ms", "1000", NULL),
         &t);
     size_t n = 0;
     krafka_err_t err = KRAFKA_ERR_NONE;
@@ -450,8 +450,16 @@ static void bytes_bound_case(const char *max_messages)
 
 START_TEST(byte_bound_refuses_at_once_with_either_accounting_layout)
 {
-    bytes_bound_case("100000");  /* one packed word */
-    bytes_bound_case("3000000"); /* two counters */
+    /* one packed word, then two counters */
+    bytes_bound_case("100000", "queue.buffering.max.kbytes", "4");
+    bytes_bound_case("3000000", "queue.buffering.max.kbytes", "4");
+}
+END_TEST
+
+/* The Java client's name for the same bound, in bytes. */
+START_TEST(java_buffer_memory_bounds_the_queue_like_kbytes)
+{
+    bytes_bound_case("100000", "buffer.memory", "4096");
 }
 END_TEST
 
@@ -1212,6 +1220,7 @@ int main(void)
     tcase_set_timeout(errs, 90);
     ADD(errs, full_queue_refuses_at_once_and_loses_nothing_else);
     ADD(errs, byte_bound_refuses_at_once_with_either_accounting_layout);
+    ADD(errs, java_buffer_memory_bounds_the_queue_like_kbytes);
     ADD(errs, record_above_message_max_bytes_is_refused_at_send);
     ADD(
         errs, partition_beyond_the_topic_count_fails_with_unknown_partition);

@@ -218,6 +218,38 @@ START_TEST(every_alias_sets_the_same_field_as_its_main_name)
 }
 END_TEST
 
+/* The Java client's buffer.memory (bytes) is queue.buffering.max.kbytes
+ * written in bytes: one field, rounded up to whole KiB, printed back in
+ * bytes. */
+START_TEST(buffer_memory_is_queue_buffering_max_kbytes_in_bytes)
+{
+    krafka_conf_t *c = krafka_conf_new();
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, 1048576);
+    ck_assert_str_eq(get(c, "buffer.memory"), "1073741824");
+    set_ok(c, "buffer.memory", "33554432"); /* the Java client's default */
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, 32768);
+    ck_assert_str_eq(get(c, "queue.buffering.max.kbytes"), "32768");
+    set_ok(c, "buffer.memory", "1000");
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, 1);
+    ck_assert_str_eq(get(c, "buffer.memory"), "1024");
+    set_ok(c, "buffer.memory", "4097");
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, 5);
+    set_ok(c, "queue.buffering.max.kbytes", "4");
+    ck_assert_str_eq(get(c, "buffer.memory"), "4096");
+    set_ok(c, "buffer.memory", "2199023254528"); /* INT32_MAX KiB */
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, INT32_MAX);
+    ck_assert_str_eq(get(c, "buffer.memory"), "2199023254528");
+    set_bad(c, "buffer.memory", "2199023254529");
+    set_bad(c, "buffer.memory", "0");
+    set_bad(c, "buffer.memory", "-1");
+    set_bad(c, "buffer.memory", "32m");
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, INT32_MAX); /* kept */
+    set_ok(c, "buffer.memory", NULL);
+    ck_assert_int_eq(c->queue_buffering_max_kbytes, 1048576);
+    krafka_conf_destroy(c);
+}
+END_TEST
+
 static const struct {
     const char *name;
     long long min, max;
@@ -903,6 +935,7 @@ int main(void)
     tcase_add_test(tc, every_table_default_parses_and_prints_back);
     tcase_add_test(tc, unknown_property_is_an_error_naming_it);
     tcase_add_test(tc, every_alias_sets_the_same_field_as_its_main_name);
+    tcase_add_test(tc, buffer_memory_is_queue_buffering_max_kbytes_in_bytes);
     tcase_add_test(tc, integer_range_edges_are_inclusive);
     tcase_add_test(tc,
                    integers_beyond_the_range_or_malformed_are_invalid_conf);
