@@ -125,7 +125,10 @@ KRAFKA_API krafka_metrics_t *krafka_producer_metrics(krafka_producer_t *p);
 /** Queues a record. Returns KRAFKA_ERR_NONE (its outcome will be
  *  reported once), or at once: LOCAL_QUEUE_FULL when
  *  queue.buffering.max.messages/kbytes is reached (after waiting up to
- *  `max.block.ms` if set), LOCAL_MSG_SIZE_TOO_LARGE
+ *  `max.block.ms` if set: room comes when reports are served, so another
+ *  thread must call krafka_producer_poll() meanwhile; a full queue also
+ *  sends the open batches without waiting for linger.ms),
+ *  LOCAL_MSG_SIZE_TOO_LARGE
  *  above message.max.bytes, LOCAL_UNKNOWN_PARTITION for a partition the
  *  topic lacks, LOCAL_INVALID_ARG (NULL @p or @msg, a NULL or empty
  *  topic, a NULL key, value or header value with a length, a NULL header

@@ -206,7 +206,10 @@ krafka_err_t kr_accum_append(struct krafka_producer *p, struct kr_ppart *pp,
                                   (int64_t)p->conf->linger_ms * 1000
                             : 0;
     kr_unlock(&pp->lock);
-    if (linger_at)
-        kr_sender_want(p, linger_at);
+    if (linger_at) /* memory short: no waiting for linger.ms */
+        kr_sender_want(p, atomic_load_explicit(&p->room_short,
+                                               memory_order_relaxed)
+                              ? m->enq_us
+                              : linger_at);
     return err;
 }

@@ -53,6 +53,7 @@ static krafka_err_t reserve(struct krafka_producer *p, int64_t bytes)
         if (n <= cf->queue_buffering_max_messages && b <= max_bytes)
             return KRAFKA_ERR_NONE;
         q_add(p, -1, -bytes, &b);
+        kr_sender_room_short(p); /* send what waits for linger.ms now */
         if (cf->max_block_ms == 0)
             return KRAFKA_ERR_LOCAL_QUEUE_FULL;
         if (!until)
@@ -76,6 +77,8 @@ void kr_producer_release(struct krafka_producer *p, int64_t n, int64_t bytes)
 {
     int64_t b;
     q_add(p, -n, -bytes, &b);
+    if (atomic_load_explicit(&p->room_short, memory_order_relaxed))
+        atomic_store(&p->room_short, false); /* there is room again */
     if (p->conf->max_block_ms > 0) {
         pthread_mutex_lock(&p->room_lock);
         pthread_cond_broadcast(&p->room_cond);
@@ -714,11 +717,12 @@ static void producer_locks_init(struct krafka_producer *p)
     pthread_rwlock_init(&p->topics_lock, NULL);
     pthread_mutex_init(&p->pool_lock, NULL);
     pthread_mutex_init(&p->room_lock, NULL);
-    pthread_cond_init(&p->room_cond, NULL);
     pthread_mutex_init(&p->dr_lock, NULL);
+    /* Both are waited on with CLOCK_MONOTONIC deadlines. */
     pthread_condattr_t a;
     pthread_condattr_init(&a);
     pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->room_cond, &a);
     pthread_cond_init(&p->dr_cond, &a);
     pthread_condattr_destroy(&a);
 }

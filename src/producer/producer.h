@@ -197,6 +197,10 @@ struct krafka_producer {
     struct kr_fastclock clock;
     int64_t wall_offset_at_us;       /* I/O thread: last refresh */
     atomic_int_fast64_t wake_at_us;  /* sender timer asked by senders */
+    /* A send found the queue full, and no record has left it since:
+     * memory is short, so open batches go without waiting for linger.ms
+     * (set by send, cleared when records are released). */
+    atomic_bool room_short;
 
     /* I/O thread only. */
     struct kr_timer sender_timer;
@@ -260,6 +264,10 @@ void kr_sender_metadata(struct kr_client *c, void *arg); /* on_metadata */
 void kr_sender_init(struct krafka_producer *p);
 /* Any thread: makes the sender run by @at_us (linger). */
 void kr_sender_want(struct krafka_producer *p, int64_t at_us);
+/* The queue is full: wakes the sender (once, until records leave the
+ * queue) to send the open batches now instead of after linger.ms.
+ * Thread: any. */
+void kr_sender_room_short(struct krafka_producer *p);
 /* Thread: io. Fails queued (and with @inflight, in-flight) batches. */
 void kr_sender_purge(struct krafka_producer *p, bool queued, bool inflight);
 /* Thread: io. Fails every queued (not in flight) batch with @err. */

@@ -66,6 +66,13 @@ void kr_sender_want(struct krafka_producer *p, int64_t at_us)
     }
 }
 
+void kr_sender_room_short(struct krafka_producer *p)
+{
+    if (!atomic_load_explicit(&p->room_short, memory_order_relaxed) &&
+        !atomic_exchange(&p->room_short, true))
+        kr_loop_wake(&p->c->loop);
+}
+
 /* ---- idempotence: the producer id ---- */
 
 struct pid_req {
@@ -532,6 +539,7 @@ struct pass {
     int64_t now;
     int64_t next;           /* when the sender must run again */
     bool flushing;
+    bool room_short;        /* a send found the queue full */
     bool can_send;          /* producer id known (or not needed) */
     struct builder *bs;     /* owned */
     int32_t nb;
@@ -577,10 +585,11 @@ static void expire(struct kr_ppart *pp, int64_t now,
 }
 
 /* Whether the open batch closes now: on a flush, at its deadline, or once
- * linger.ms passed and the partition can send it at once. A batch that
- * would only wait in the ready queue stays open and keeps filling: closing
- * it early would make one-record batches under load with linger.ms=0.
- * The sender runs again when an answer frees a slot. */
+ * linger.ms passed (or memory is short: the queue is full, so waiting
+ * longer gains nothing) and the partition can send it at once. A batch
+ * that would only wait in the ready queue stays open and keeps filling:
+ * closing it early would make one-record batches under load with
+ * linger.ms=0. The sender runs again when an answer frees a slot. */
 static bool close_due(const struct krafka_producer *p,
                       const struct kr_ppart *pp, const struct pass *ps,
                       int64_t linger)
@@ -588,7 +597,7 @@ static bool close_due(const struct krafka_producer *p,
     const struct kr_pbatch *b = pp->open;
     if (ps->flushing || ps->now >= b->deadline_us)
         return true;
-    if (ps->now < b->first_us + linger)
+    if (ps->now < b->first_us + linger && !ps->room_short)
         return false;
     int max = inflight_max(p);
     return ps->can_send && !pp->ready && pp->inflight < max;
@@ -699,6 +708,7 @@ static void sender_pass(struct krafka_producer *p)
 {
     struct pass ps = {.now = kr_now_us(), .next = INT64_MAX,
                       .flushing = atomic_load(&p->flushing) > 0,
+                      .room_short = atomic_load(&p->room_short),
                       .can_send = !p->conf->enable_idempotence ||
                                   p->producer_id >= 0};
     if (!ps.can_send) {

@@ -463,6 +463,76 @@ START_TEST(java_buffer_memory_bounds_the_queue_like_kbytes)
 }
 END_TEST
 
+/* Serves reports on a thread of its own while the test's thread is
+ * blocked in send (the queue holds records until their reports are
+ * served, as in librdkafka: a blocking send needs another thread to
+ * poll). */
+struct poller {
+    krafka_producer_t *p;
+    atomic_bool stop;
+};
+
+static void *poller_main(void *arg)
+{
+    struct poller *pl = arg;
+    while (!atomic_load(&pl->stop))
+        krafka_producer_poll(pl->p, 20);
+    return NULL;
+}
+
+/* Memory is short: the open batch goes without waiting for linger.ms (a
+ * minute here), so room comes back in about a round trip. First a send
+ * that is refused (max.block.ms 0), then one that waits for room while
+ * another thread serves the reports. */
+START_TEST(full_queue_sends_at_once_without_waiting_for_linger)
+{
+    for (int blocking = 0; blocking < 2; blocking++) {
+        char topic[128];
+        new_topic(topic, sizeof topic, "p-short", 1);
+        struct pu_track t;
+        pu_track_init(&t, topic, 11, pu_base_ts());
+        krafka_producer_t *p = tracked(
+            kc_conf(boot(), "queue.buffering.max.messages", "10",
+                    "linger.ms", "60000", "message.timeout.ms", "120000",
+                    "max.block.ms", blocking ? "20000" : "0", NULL),
+            &t);
+        pu_send_range(p, &t, KRAFKA_PARTITION_ANY, 0, 10, STALL_MS);
+        struct poller pl = {.p = p};
+        pthread_t th;
+        if (blocking)
+            ck_assert_int_eq(pthread_create(&th, NULL, poller_main, &pl), 0);
+        struct pu_rec r;
+        pu_make(&r, topic, 10, t.base_ts);
+        int64_t t0 = kc_now_ms();
+        krafka_err_t err = krafka_producer_send(p, &r.msg, pu_opaque(&t, 10));
+        if (!blocking) {
+            ck_assert_int_eq(err, KRAFKA_ERR_LOCAL_QUEUE_FULL);
+            poll_until(p, &t, 10, 20000);
+            ck_assert_int_eq(t.total, 10);
+            err = krafka_producer_send(p, &r.msg, pu_opaque(&t, 10));
+        }
+        int64_t took = kc_now_ms() - t0;
+        if (blocking) {
+            atomic_store(&pl.stop, true);
+            pthread_join(th, NULL);
+        }
+        ck_assert_msg(err == KRAFKA_ERR_NONE, "blocking %d: %s after %lld ms",
+                      blocking, krafka_err2name(err), (long long)took);
+        ck_assert_msg(took < 10000, "room came after %lld ms (linger.ms 60000)",
+                      (long long)took);
+        flush_ok(p, 10000);
+        krafka_producer_destroy(p);
+        t.n = 11;
+        pu_assert_reports(&t, true);
+        struct pu_verdict v;
+        pu_verify(boot(), topic, 1, &t, true, 0, -1, NULL, 30000, &v);
+        pu_assert_clean(&v, 11, "memory short");
+        drop_topic(topic);
+        pu_track_free(&t);
+    }
+}
+END_TEST
+
 START_TEST(record_above_message_max_bytes_is_refused_at_send)
 {
     char topic[128];
@@ -1221,6 +1291,7 @@ int main(void)
     ADD(errs, full_queue_refuses_at_once_and_loses_nothing_else);
     ADD(errs, byte_bound_refuses_at_once_with_either_accounting_layout);
     ADD(errs, java_buffer_memory_bounds_the_queue_like_kbytes);
+    ADD(errs, full_queue_sends_at_once_without_waiting_for_linger);
     ADD(errs, record_above_message_max_bytes_is_refused_at_send);
     ADD(
         errs, partition_beyond_the_topic_count_fails_with_unknown_partition);
