@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "hostile_client.h"
+#include "kt_check.h"
 #include "util/time.h"
 
 /* Frame offsets (Length prefix included) of flexible responses pinned by
@@ -346,9 +347,5 @@ Suite *hostile_frames_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(hostile_frames_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(hostile_frames_suite());
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "hostile_client.h"
+#include "kt_check.h"
 #include "protocol/record_batch.h"
 #include "util/time.h"
 
@@ -482,9 +483,5 @@ Suite *hostile_records_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(hostile_records_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(hostile_records_suite());
 }

@@ -16,6 +16,7 @@
 
 #include "client/client.h"
 #include "client_util.h"
+#include "kt_check.h"
 
 #define BAD_HOST "nonexistent.invalid:9092"
 
@@ -192,9 +193,5 @@ int main(void)
     tcase_add_test(tc, unresolvable_bootstrap_entry_does_not_stop_the_others);
     tcase_add_test(tc, hanging_bootstrap_entry_does_not_hold_back_the_next);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

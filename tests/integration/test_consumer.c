@@ -19,6 +19,7 @@
 
 #include "client_util.h"
 #include "consumer_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 static const char *boot(void)
@@ -692,9 +693,5 @@ int main(void)
             grp, three_members_share_twelve_partitions_with_each_assignor, 0,
             3);
     suite_add_tcase(s, grp);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

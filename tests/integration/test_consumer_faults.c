@@ -15,6 +15,7 @@
 
 #include "client_util.h"
 #include "consumer_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 #define PARTS 3
@@ -256,9 +257,5 @@ int main(void)
     ADD(tc, consumption_resumes_after_the_leader_is_paused_past_the_timeout);
     ADD(tc, group_consumption_and_commits_survive_a_killed_coordinator);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -21,6 +21,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "client_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 #define SESSION_MS 6000
@@ -1171,9 +1172,5 @@ int main(void)
     ADD(tc, on_consume_interceptor_sees_every_record_with_its_queue_time);
     ADD(tc, commit_in_revoke_means_no_record_is_processed_twice);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

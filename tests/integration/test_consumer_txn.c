@@ -14,6 +14,7 @@
 #include "client_util.h"
 #include "consume_util.h"
 #include "consumer_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 #define PER_TXN 500
@@ -163,9 +164,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     ADD(tc, read_committed_skips_aborted_transactions_and_control_records);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -27,6 +27,7 @@
 
 #include "client_util.h"
 #include "consumer_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 #define PARTS 3
@@ -335,12 +336,9 @@ int main(void)
     ADD(tc,
         consumer_prefetch_memory_stays_within_queued_max_kbytes_while_not_polled);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = kt_run(s);
     /* a test that died while the broker was stopped (no-op otherwise) */
     paused = getenv("KRAFKA_TEST_HARNESS") != NULL;
     resume_broker();
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

@@ -20,6 +20,7 @@
 #include "client_util.h"
 #include "consume_util.h"
 #include "kafka_conn.h"
+#include "kt_check.h"
 #include "producer_util.h"
 #include "protocol/record_batch.h"
 
@@ -1302,9 +1303,5 @@ int main(void)
     ADD(
         errs, topic_deleted_mid_stream_fails_later_records_and_reports_each);
     suite_add_tcase(s, errs);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "client_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 #define PARTS 3
@@ -241,9 +242,5 @@ int main(void)
     ADD(tc, paused_leader_leaves_nothing_lost_duplicated_or_reordered);
     ADD(tc, all_brokers_down_for_a_minute_then_back_loses_nothing);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

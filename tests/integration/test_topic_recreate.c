@@ -29,6 +29,7 @@
 #include "client_util.h"
 #include "consume_util.h"
 #include "consumer_util.h"
+#include "kt_check.h"
 #include "producer_util.h"
 
 #define PARTS 3
@@ -688,9 +689,5 @@ int main(void)
             topic_recreated_consumer_position_inside_the_new_topic_restarts_at_its_beginning,
             0, 2);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -9,6 +9,7 @@
  * maximum), and hostile array counts that must fail without allocating.
  */
 #include "codec_check.h"
+#include "kt_check.h"
 
 /* ---- helpers ---- */
 
@@ -888,9 +889,5 @@ int main(void)
     tcase_add_test(tc, delete_topics_samples_decode_field_by_field);
     tcase_add_test(tc, delete_topics_huge_array_counts_are_bad_msg);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -6,6 +6,7 @@
  * counts are refused before anything is allocated.
  */
 #include "codec_check.h"
+#include "kt_check.h"
 
 /* ---- helpers ---- */
 
@@ -1134,9 +1135,5 @@ int main(void)
     tcase_add_test(tc, offsetforleaderepoch_hostile_array_counts_are_bad_msg);
     tcase_add_test(tc, descriptors_carry_the_negotiable_version_ranges);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

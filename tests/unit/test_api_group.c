@@ -6,6 +6,7 @@
  * the arena allocates.
  */
 #include "codec_check.h"
+#include "kt_check.h"
 
 /* ---- helpers ---- */
 
@@ -877,9 +878,5 @@ int main(void)
                    arrays_of_smallest_elements_still_decode_at_every_version);
     tcase_add_test(tc, null_where_the_schema_forbids_it_is_refused);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "krafka/krafka.h"
+#include "kt_check.h"
 
 #define DEAD_BROKER "127.0.0.1:1"
 #define INV KRAFKA_ERR_LOCAL_INVALID_ARG
@@ -1031,9 +1032,5 @@ int main(void)
     tcase_add_test(tc, latency_helpers_take_null_and_out_of_range_values);
     tcase_add_test(tc, metrics_http_serve_refuses_bad_arguments_with_a_message);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

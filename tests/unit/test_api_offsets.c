@@ -5,6 +5,7 @@
  * array counts refused before anything is allocated.
  */
 #include "codec_check.h"
+#include "kt_check.h"
 
 /* At most the arena's first (small) chunk: the outer array of a nested
  * hostile count may be allocated, the huge inner one must not be. */
@@ -999,9 +1000,5 @@ int main(void)
     tcase_add_test(tc,
                    string_array_requests_refuse_huge_counts_before_allocating);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

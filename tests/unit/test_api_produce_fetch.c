@@ -6,6 +6,7 @@
  * allocated; Records decode as views into the input (zero copy).
  */
 #include "codec_check.h"
+#include "kt_check.h"
 
 /* ---- helpers ---- */
 
@@ -998,9 +999,5 @@ int main(void)
         tc, fetch_response_huge_array_counts_are_bad_msg_without_allocating);
     tcase_add_test(tc, fetch_request_defaults_send_no_tagged_fields);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -13,6 +13,7 @@
 
 #include "consumer/assignor.h"
 #include "consumer/assignor_int.h"
+#include "kt_check.h"
 
 #define ARRAY_CNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -1235,9 +1236,5 @@ int main(void)
                    sticky_random_uneven_subscriptions_are_valid_and_converge);
     tcase_add_test(tc, sticky_is_deterministic);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

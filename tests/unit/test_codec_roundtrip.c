@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "kt_check.h"
 #include "samples.h"
 
 static void encode_sample(const struct kr_api *api, int16_t v, bool resp,
@@ -193,9 +194,5 @@ int main(void)
     tcase_add_loop_test(tc, versions_outside_the_range_are_unsupported, 0, n);
     tcase_add_test(tc, api_table_is_sorted_and_complete);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

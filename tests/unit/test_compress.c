@@ -14,6 +14,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "kt_check.h"
 #include "protocol/compress.h"
 
 #define MiB ((size_t)1 << 20)
@@ -619,9 +620,5 @@ int main(void)
     tcase_add_test(tc, unknown_codecs_and_bad_levels_are_refused);
     tcase_add_test(tc, a_reused_context_compresses_many_batches);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

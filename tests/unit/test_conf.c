@@ -10,6 +10,7 @@
 
 #include "client/conf.h"
 #include "krafka/krafka.h"
+#include "kt_check.h"
 #include "producer/partitioner.h"
 #include "util/buf.h"
 
@@ -978,9 +979,5 @@ int main(void)
     tcase_add_test(
         tc, doc_has_a_table_per_scope_a_row_per_property_and_no_secrets);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

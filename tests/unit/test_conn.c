@@ -26,6 +26,7 @@
 #include "client/client.h"
 #include "fake_broker.h"
 #include "krafka/admin.h"
+#include "kt_check.h"
 #include "protocol/apis.h"
 #include "util/time.h"
 
@@ -664,9 +665,5 @@ int main(void)
                    destroy_while_a_call_waits_for_a_connection_completes_it);
     tcase_add_test(tc, idle_client_does_not_spin);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

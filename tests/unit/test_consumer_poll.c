@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "consumer/consumer.h"
+#include "kt_check.h"
 #include "protocol/record_batch.h"
 
 /* A consumer that never reaches a broker (port 1 refuses). */
@@ -257,9 +258,5 @@ int main(void)
                    a_corrupt_batch_is_an_error_event_after_the_good_records);
     tcase_add_test(tc, tp_lists_add_find_and_copy_their_topics);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

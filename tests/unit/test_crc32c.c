@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kt_check.h"
 #include "util/crc32c.h"
 
 typedef uint32_t (*crc_fn)(uint32_t, const void *, size_t);
@@ -126,9 +127,5 @@ int main(void)
     tcase_add_test(tc, incremental_equals_one_shot);
     tcase_add_test(tc, a_flipped_bit_changes_the_crc);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

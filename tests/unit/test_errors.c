@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "krafka/errors.h"
+#include "kt_check.h"
 
 struct entry {
     int code;
@@ -236,9 +237,5 @@ int main(void)
     tcase_add_test(tc, broker_codes_are_contiguous_from_minus_1_to_the_max);
     tcase_add_test(tc, broker_retriable_flags_match_kafka);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

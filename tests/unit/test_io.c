@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "kt_check.h"
 #include "protocol/io.h"
 
 static struct kr_io rd_io(const void *p, size_t n, bool flex,
@@ -452,9 +453,5 @@ int main(void)
     tcase_add_test(tc, writer_stops_at_its_maximum);
     tcase_add_test(tc, arena_refuses_allocations_past_its_cap);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "kt_check.h"
 #include "protocol/record_batch.h"
 
 #define TS INT64_C(1700000000000)
@@ -920,9 +921,5 @@ static Suite *legacy_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(legacy_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(legacy_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "kt_check.h"
 #include "util/lock.h"
 
 #define THREADS 8
@@ -74,9 +75,5 @@ int main(void)
     tcase_add_test(tc, eight_threads_never_hold_it_at_once);
     tcase_add_test(tc, holders_that_sleep_make_waiters_sleep_and_wake);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "client/client.h"
+#include "kt_check.h"
 #include "protocol/api_metadata.h"
 
 static struct kr_client *client_new(void)
@@ -100,9 +101,5 @@ int main(void)
     tcase_add_test(tc, recreated_topic_takes_its_new_epochs);
     tcase_add_test(tc, responses_without_epochs_are_taken);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

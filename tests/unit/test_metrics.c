@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "jsonparse.h"
+#include "kt_check.h"
 #include "metrics/metrics.h"
 #include "promparse.h"
 
@@ -992,9 +993,5 @@ int main(void)
     tcase_add_test(
         tc, http_endpoint_serves_get_metrics_on_loopback_and_nothing_else);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

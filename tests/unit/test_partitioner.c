@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "krafka/krafka.h"
+#include "kt_check.h"
 #include "producer/partitioner.h"
 #include "util/hash.h"
 
@@ -661,9 +662,5 @@ int main(void)
                    concurrent_first_picks_agree_and_batch_done_races_safely);
     tcase_add_test(tc, concurrent_first_picks_agree_without_batch_done);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kt_check.h"
 #include "protocol/record_batch.h"
 #include "util/crc32c.h"
 
@@ -1051,9 +1052,5 @@ int main(void)
     tcase_add_test(tc, zigzag_varints_match_the_known_answers);
     tcase_add_test(tc, overlong_varints_are_rejected);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

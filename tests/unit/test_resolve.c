@@ -23,6 +23,7 @@
 
 #include "client/client.h"
 #include "fake_broker.h"
+#include "kt_check.h"
 #include "net/loop.h"
 #include "net/resolve.h"
 #include "protocol/apis.h"
@@ -526,9 +527,5 @@ int main(void)
     tcase_add_test(tc, failed_lookup_fails_the_connection_with_local_resolve);
     tcase_add_test(tc, backoff_grows_between_failed_lookups);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

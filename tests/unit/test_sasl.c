@@ -15,6 +15,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include "kt_check.h"
 #include "net/sasl.h"
 
 /* RFC 7677 section 3. */
@@ -890,9 +891,5 @@ int main(void)
     add_server_first_tests(s);
     add_server_final_tests(s);
     add_robustness_tests(s);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "kt_check.h"
 #include "util/time.h"
 
 /* Agreement bound: far above the fit's error (under 1 us after a second,
@@ -118,9 +119,5 @@ int main(void)
     tcase_add_test(tc, a_stale_fit_falls_back_to_the_monotonic_clock);
     tcase_add_test(tc, a_write_in_progress_is_not_read);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }

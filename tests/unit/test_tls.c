@@ -26,6 +26,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "kt_check.h"
 #include "net/tls.h"
 
 #define KEY_PASSWORD "s3cret pass"
@@ -1148,9 +1149,5 @@ int main(void)
     add_tests(tc);
     add_more_tests(tc);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return kt_run(s);
 }
