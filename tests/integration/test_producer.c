@@ -68,6 +68,23 @@ static void flush_ok(krafka_producer_t *p, int timeout_ms)
                   krafka_producer_outq_len(p));
 }
 
+/* The end of a one-partition case: flush and destroy @p, then each of
+ * records 0..@n-1 reported once and read back once, in order; drops the
+ * topic and frees @t. */
+static void finish_one_partition(krafka_producer_t *p, struct pu_track *t,
+                                 size_t n, const char *label)
+{
+    flush_ok(p, 10000);
+    krafka_producer_destroy(p);
+    t->n = n;
+    pu_assert_reports(t, true);
+    struct pu_verdict v;
+    pu_verify(boot(), t->topic, 1, t, true, 0, -1, NULL, 30000, &v);
+    pu_assert_clean(&v, n, label);
+    drop_topic(t->topic);
+    pu_track_free(t);
+}
+
 /* ---- every record, every codec, every acks -------------------------- */
 
 static const char *const codecs[] = {"none", "gzip", "snappy", "lz4",
@@ -392,15 +409,7 @@ START_TEST(full_queue_refuses_at_once_and_loses_nothing_else)
     ck_assert_int_eq(t.total, 10);
     /* room again: seq 10 goes now */
     pu_send_range(p, &t, KRAFKA_PARTITION_ANY, 10, 11, STALL_MS);
-    flush_ok(p, 10000);
-    krafka_producer_destroy(p);
-    t.n = 11;
-    pu_assert_reports(&t, true);
-    struct pu_verdict v;
-    pu_verify(boot(), topic, 1, &t, true, 0, -1, NULL, 30000, &v);
-    pu_assert_clean(&v, 11, "queue full");
-    drop_topic(topic);
-    pu_track_free(&t);
+    finish_one_partition(p, &t, 11, "queue full");
 }
 END_TEST
 
@@ -438,15 +447,7 @@ static void bytes_bound_case(const char *max_messages, const char *bound_prop,
     /* room again: the refused record goes now */
     ck_assert_int_eq(krafka_producer_send(p, &r.msg, pu_opaque(&t, n)),
                      KRAFKA_ERR_NONE);
-    flush_ok(p, 10000);
-    krafka_producer_destroy(p);
-    t.n = n + 1;
-    pu_assert_reports(&t, true);
-    struct pu_verdict v;
-    pu_verify(boot(), topic, 1, &t, true, 0, -1, NULL, 30000, &v);
-    pu_assert_clean(&v, n + 1, "bytes bound");
-    drop_topic(topic);
-    pu_track_free(&t);
+    finish_one_partition(p, &t, n + 1, "bytes bound");
 }
 
 START_TEST(byte_bound_refuses_at_once_with_either_accounting_layout)
@@ -521,15 +522,7 @@ START_TEST(full_queue_sends_at_once_without_waiting_for_linger)
                       blocking, krafka_err2name(err), (long long)took);
         ck_assert_msg(took < 10000, "room came after %lld ms (linger.ms 60000)",
                       (long long)took);
-        flush_ok(p, 10000);
-        krafka_producer_destroy(p);
-        t.n = 11;
-        pu_assert_reports(&t, true);
-        struct pu_verdict v;
-        pu_verify(boot(), topic, 1, &t, true, 0, -1, NULL, 30000, &v);
-        pu_assert_clean(&v, 11, "memory short");
-        drop_topic(topic);
-        pu_track_free(&t);
+        finish_one_partition(p, &t, 11, "memory short");
     }
 }
 END_TEST
