@@ -435,6 +435,32 @@ START_TEST(lookup_outliving_its_attempt_serves_the_next_one)
 }
 END_TEST
 
+/* Whichever bootstrap entry comes first, a lookup that hangs (3 s) holds
+ * the other entry back about a second, not until it ends or the setup
+ * timeout (30 s) fails it. */
+START_TEST(slow_bootstrap_lookup_does_not_hold_back_the_next_entry)
+{
+    struct fake f;
+    fake_start(&f, NULL, NULL);
+    char boot[128], errstr[700];
+    for (int order = 0; order < 2; order++) {
+        snprintf(boot, sizeof boot, order ? "fast.test:%d,slow.test:%d"
+                                          : "slow.test:%d,fast.test:%d",
+                 f.port, f.port);
+        struct kr_client *c = client_new(boot, NULL);
+        int64_t ms;
+        krafka_err_t err = call_metadata(c, KR_BROKER_ANY, 5000, errstr,
+                                         sizeof errstr, &ms);
+        ck_assert_msg(err == KRAFKA_ERR_NONE, "%s: %s", boot, errstr);
+        ck_assert_msg(ms < 2000, "%s: metadata took %lld ms", boot,
+                      (long long)ms);
+        kr_client_destroy(c);
+    }
+    fake_stop(&f);
+    lookups_drain(hook_calls());
+}
+END_TEST
+
 START_TEST(failed_lookup_fails_the_connection_with_local_resolve)
 {
     const char *props[] = {"reconnect.backoff.ms", "100", NULL};
@@ -524,6 +550,7 @@ int main(void)
     tcase_add_test(
         tc, slow_lookup_does_not_block_other_connections_timers_or_destroy);
     tcase_add_test(tc, lookup_outliving_its_attempt_serves_the_next_one);
+    tcase_add_test(tc, slow_bootstrap_lookup_does_not_hold_back_the_next_entry);
     tcase_add_test(tc, failed_lookup_fails_the_connection_with_local_resolve);
     tcase_add_test(tc, backoff_grows_between_failed_lookups);
     suite_add_tcase(s, tc);
