@@ -202,6 +202,7 @@ START_TEST(every_alias_sets_the_same_field_as_its_main_name)
         {"delivery.timeout.ms", "message.timeout.ms", "12345"},
         {"fetch.message.max.bytes", "max.partition.fetch.bytes", "4096"},
         {"fetch.max.wait.ms", "fetch.wait.max.ms", "250"},
+        {"max.request.size", "message.max.bytes", "1048576"},
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
         krafka_conf_t *c = krafka_conf_new();
