@@ -58,6 +58,7 @@ void kr_pbatch_free(struct kr_pbatch *b)
         return;
     buf_put(b->part->topic->p, &b->buf);
     free(b->msgs);
+    kr_dr_free(b->dr);
     free(b);
 }
 
@@ -80,6 +81,10 @@ static struct kr_pbatch *batch_open(struct krafka_producer *p,
     if (!b)
         return NULL;
     b->part = pp;
+    if (!(b->dr = kr_dr_new())) {
+        free(b);
+        return NULL;
+    }
     b->base_seq = -1;
     b->first_us = now;
     b->deadline_us = p->conf->message_timeout_ms

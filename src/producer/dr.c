@@ -45,7 +45,8 @@ static void fill_delivery(const struct kr_dr *dr, int32_t i, int64_t now,
         .timestamp = dr->log_append_time >= 0 ? dr->log_append_time
                                               : m->timestamp,
         .err = dr->err,
-        .errstr = dr->errstr ? dr->errstr : "",
+        .errstr = dr->errstr ? dr->errstr
+                  : dr->err ? krafka_err2str(dr->err) : "",
         .opaque = m->opaque,
         .latency_us = (dr->ack_us ? dr->ack_us : now) - m->enq_us};
 }
@@ -157,19 +158,26 @@ static bool dr_prepare(struct krafka_producer *p, struct kr_dr *dr,
     return want;
 }
 
-void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
+struct kr_dr *kr_dr_new(void)
+{
+    return calloc(1, sizeof(struct kr_dr));
+}
+
+void kr_dr_free(struct kr_dr *dr)
+{
+    if (dr)
+        dr_free(dr);
+}
+
+void kr_dr_batch(struct krafka_producer *p, struct kr_dr *dr,
+                 struct kr_ptopic *t,
                  int32_t partition, struct kr_pmsg *msgs, int32_t cnt,
                  bool syncs,
                  int64_t base_offset, int64_t log_append_time,
                  krafka_err_t err, const char *errstr)
 {
-    struct kr_dr *dr = calloc(1, sizeof *dr);
-    if (!dr) {
-        /* Out of memory: the records can't be reported; their accounting
-         * still ends so the producer doesn't block forever. */
-        free(msgs);
-        return;
-    }
+    /* Without memory the error text is left out: the report still goes
+     * (krafka_delivery_t then names the error code's own text). */
     *dr = (struct kr_dr){.topic = t, .partition = partition, .msgs = msgs,
                          .cnt = cnt, .base_offset = base_offset,
                          .log_append_time = log_append_time, .err = err,
@@ -191,14 +199,22 @@ void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
     pthread_mutex_unlock(&p->dr_lock);
 }
 
+void kr_dr_take_batch(struct krafka_producer *p, struct kr_pbatch *b,
+                      int64_t base_offset, int64_t log_append_time,
+                      krafka_err_t err, const char *errstr)
+{
+    struct kr_dr *dr = b->dr;
+    b->dr = NULL;
+    kr_dr_batch(p, dr, b->part->topic, b->part->id, b->msgs, b->cnt,
+                b->syncs, base_offset, log_append_time, err, errstr);
+    b->msgs = NULL;
+    b->cnt = 0;
+}
+
 void kr_dr_fail_batch(struct krafka_producer *p, struct kr_pbatch *b,
                       krafka_err_t err, const char *errstr)
 {
-    kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt, b->syncs,
-                -1, -1, err,
-                errstr);
-    b->msgs = NULL;
-    b->cnt = 0;
+    kr_dr_take_batch(p, b, -1, -1, err, errstr);
     kr_pbatch_free(b);
 }
 

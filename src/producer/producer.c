@@ -259,9 +259,16 @@ static struct kr_pending *pending_copy(const struct rec *r)
     for (size_t i = 0; i < r->hdr_cnt; i++)
         n += r->hdrs[i].key_len + r->hdrs[i].value_len;
     struct kr_pending *pd = calloc(1, n);
-    if (!pd)
+    struct kr_dr *dr = kr_dr_new();
+    struct kr_pmsg *m = malloc(sizeof *m);
+    if (!pd || !dr || !m) {
+        free(pd);
+        kr_dr_free(dr);
+        free(m);
         return NULL;
+    }
     *pd = (struct kr_pending){.partition = r->partition,
+                              .dr = dr, .dr_msg = m,
                               .timestamp = r->m.timestamp,
                               .enq_us = r->m.enq_us, .opaque = r->m.opaque,
                               .sync = r->m.sync, .key_len = r->key_len,
@@ -288,6 +295,13 @@ static struct kr_pending *pending_copy(const struct rec *r)
     return pd;
 }
 
+static void pending_free(struct kr_pending *pd)
+{
+    kr_dr_free(pd->dr);
+    free(pd->dr_msg);
+    free(pd);
+}
+
 /* Parks a record until the topic's partitions are known; false when they
  * became known meanwhile (place it instead). */
 static krafka_err_t park(struct krafka_producer *p, struct kr_ptopic *t,
@@ -308,31 +322,30 @@ static krafka_err_t park(struct krafka_producer *p, struct kr_ptopic *t,
     }
     pthread_mutex_unlock(&t->lock);
     if (!*parked)
-        free(pd);
+        pending_free(pd);
     return KRAFKA_ERR_NONE;
 }
 
+/* Reports a parked record with @err, in the entry it reserved when it
+ * was parked. */
 static void fail_parked(struct krafka_producer *p, struct kr_ptopic *t,
                         struct kr_pending *pd, krafka_err_t err,
                         const char *errstr)
 {
-    struct kr_pmsg *m = malloc(sizeof *m);
-    if (m)
-        *m = (struct kr_pmsg){.opaque = pd->opaque,
-                              .timestamp = pd->timestamp,
-                              .enq_us = pd->enq_us, .size = pd->size,
-                              .kv_bytes = (uint32_t)(pd->key_len +
-                                                     pd->value_len),
-                              .sync = pd->sync};
-    else
-        kr_producer_release(p, 1, pd->size);
-    if (m)
-        kr_dr_batch(p, t, pd->partition, m, 1, pd->sync != NULL, -1, -1, err,
-                    errstr);
+    struct kr_pmsg *m = pd->dr_msg;
+    *m = (struct kr_pmsg){.opaque = pd->opaque, .timestamp = pd->timestamp,
+                          .enq_us = pd->enq_us, .size = pd->size,
+                          .kv_bytes = (uint32_t)(pd->key_len +
+                                                 pd->value_len),
+                          .sync = pd->sync};
+    kr_dr_batch(p, pd->dr, t, pd->partition, m, 1, pd->sync != NULL, -1, -1,
+                err, errstr);
     free(pd);
 }
 
-static void unpark_one(struct krafka_producer *p, struct kr_ptopic *t,
+/* Places parked record @pd, or fails it; false when there was no memory
+ * to place it and it is not past message.timeout.ms: it stays parked. */
+static bool unpark_one(struct krafka_producer *p, struct kr_ptopic *t,
                        struct kr_pending *pd)
 {
     struct rec r = {.key = pd->key, .key_len = pd->key_len,
@@ -345,10 +358,35 @@ static void unpark_one(struct krafka_producer *p, struct kr_ptopic *t,
                                                  pd->value_len),
                           .sync = pd->sync}};
     krafka_err_t err = place(p, t, &r);
-    if (err != KRAFKA_ERR_NONE)
-        fail_parked(p, t, pd, err, krafka_err2str(err));
+    if (err == KRAFKA_ERR_NONE) {
+        pending_free(pd);
+        return true;
+    }
+    int64_t tmo = (int64_t)p->conf->message_timeout_ms * 1000;
+    if (err == KRAFKA_ERR_LOCAL_NOMEM &&
+        (!tmo || pd->enq_us + tmo > kr_now_us()))
+        return false;
+    if (err == KRAFKA_ERR_LOCAL_NOMEM)
+        fail_parked(p, t, pd, KRAFKA_ERR_LOCAL_MSG_TIMED_OUT,
+                    "not placed within message.timeout.ms: out of memory");
     else
-        free(pd);
+        fail_parked(p, t, pd, err, krafka_err2str(err));
+    return true;
+}
+
+/* Puts the records from @pd on (still linked) back in front of @t's
+ * parked ones, in their order. */
+static void repark_front(struct kr_ptopic *t, struct kr_pending *pd)
+{
+    struct kr_pending *last = pd;
+    while (last->next)
+        last = last->next;
+    pthread_mutex_lock(&t->lock);
+    last->next = t->pending;
+    if (!t->pending)
+        t->pending_tail = last;
+    t->pending = pd;
+    pthread_mutex_unlock(&t->lock);
 }
 
 /* Parked records of @t past message.timeout.ms fail, naming why. */
@@ -406,7 +444,11 @@ int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t)
             return INT64_MAX;
         while (pd) {
             struct kr_pending *next = pd->next;
-            unpark_one(p, t, pd);
+            if (!unpark_one(p, t, pd)) { /* no memory: try again soon */
+                repark_front(t, pd);
+                return kr_now_us() +
+                       (int64_t)p->conf->retry_backoff_ms * 1000;
+            }
             pd = next;
         }
     }

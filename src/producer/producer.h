@@ -65,6 +65,9 @@ struct kr_pbatch {
     int64_t retry_at_us;     /* not before (retry backoff) */
     bool purged;             /* reported already; ignore its answer */
     krafka_err_t encode_err; /* could not be finished: fail, don't send */
+    /* owned: its report entry, reserved when the batch opens so that the
+     * report never waits on an allocation; NULL once reported */
+    struct kr_dr *dr;
 };
 
 struct kr_ptopic;
@@ -100,6 +103,8 @@ struct kr_pending {
     struct kr_record_header *hdrs; /* into data */
     size_t hdr_cnt;
     uint32_t size;
+    struct kr_dr *dr;            /* owned: its report, reserved up front */
+    struct kr_pmsg *dr_msg;      /* owned: the report's record */
     /* headers first (struct kr_record_header[]), then the bytes */
     _Alignas(max_align_t) uint8_t data[];
 };
@@ -237,16 +242,28 @@ void kr_pbatch_free(struct kr_pbatch *b);
 
 /* dr.c */
 /* Thread: io (or destroy). Reports every record of @msgs[0..cnt) with one
- * outcome; takes ownership of @msgs. @syncs: some record has a
- * send_sync() waiter (else the records need no look before poll). */
-void kr_dr_batch(struct krafka_producer *p, struct kr_ptopic *t,
+ * outcome, in the entry @dr (from kr_dr_new(): reserved before the records
+ * were accepted, so a report never depends on an allocation); takes
+ * ownership of @dr and @msgs. @syncs: some record has a send_sync()
+ * waiter (else the records need no look before poll). */
+void kr_dr_batch(struct krafka_producer *p, struct kr_dr *dr,
+                 struct kr_ptopic *t,
                  int32_t partition, struct kr_pmsg *msgs, int32_t cnt,
                  bool syncs,
                  int64_t base_offset, int64_t log_append_time,
                  krafka_err_t err, const char *errstr);
+/* Reports batch @b's records with one outcome: takes its records and its
+ * report entry, leaving @b empty (still the caller's). */
+void kr_dr_take_batch(struct krafka_producer *p, struct kr_pbatch *b,
+                      int64_t base_offset, int64_t log_append_time,
+                      krafka_err_t err, const char *errstr);
 /* Fails a whole batch (takes its records; frees the batch). */
 void kr_dr_fail_batch(struct krafka_producer *p, struct kr_pbatch *b,
                       krafka_err_t err, const char *errstr);
+/* An empty report entry, or NULL without memory; kr_dr_free() frees one
+ * that was not used. Thread: any. */
+struct kr_dr *kr_dr_new(void);
+void kr_dr_free(struct kr_dr *dr);
 int kr_dr_serve(struct krafka_producer *p, int timeout_ms);
 void kr_sync_release(struct kr_sync *s);
 
@@ -279,7 +296,8 @@ void kr_sender_fatal(struct kr_client *c, krafka_err_t err,
 
 /* producer.c */
 /* Thread: io. Learns @t's partitions from the cache and moves the records
- * parked for it into partitions, or fails those past message.timeout.ms.
+ * parked for it into partitions, or fails those past message.timeout.ms;
+ * without memory to place one, it and those behind it stay parked.
  * Returns when it must run again for them (INT64_MAX: never). */
 int64_t kr_producer_unpark(struct krafka_producer *p, struct kr_ptopic *t);
 /* Thread: io. Fails every parked record (purge, destroy). */

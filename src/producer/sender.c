@@ -217,7 +217,10 @@ static void batch_error(struct krafka_producer *p, struct kr_pbatch *b,
     bool seq_err = err == KRAFKA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER ||
                    err == KRAFKA_ERR_UNKNOWN_PRODUCER_ID ||
                    err == KRAFKA_ERR_INVALID_PRODUCER_EPOCH;
-    bool retriable = (krafka_err_is_retriable(err) || seq_err) &&
+    /* Local memory running out is passing too: fail the batch only at
+     * its deadline, as for any retriable error. */
+    bool retriable = (krafka_err_is_retriable(err) || seq_err ||
+                      err == KRAFKA_ERR_LOCAL_NOMEM) &&
                      err != KRAFKA_ERR_LOCAL_DESTROY;
     kr_m_inc(p->m.errors);
     if (retriable && b->attempts <= cf->retries && now < b->deadline_us) {
@@ -260,10 +263,8 @@ static void batch_ok(struct krafka_producer *p, struct kr_pbatch *b,
     kr_m_inc(p->m.batches_sent);
     if (pp->retrying && (!pp->ready || pp->ready->attempts == 0))
         pp->retrying = false;
-    kr_dr_batch(p, pp->topic, pp->id, b->msgs, b->cnt, b->syncs,
-                pr ? pr->BaseOffset : -1, pr ? pr->LogAppendTimeMs : -1,
-                KRAFKA_ERR_NONE, NULL);
-    b->msgs = NULL;
+    kr_dr_take_batch(p, b, pr ? pr->BaseOffset : -1,
+                     pr ? pr->LogAppendTimeMs : -1, KRAFKA_ERR_NONE, NULL);
     kr_pbatch_free(b);
 }
 
@@ -473,26 +474,29 @@ static bool ids_known(const struct produce_req *pr)
     return true;
 }
 
-static void send_builder(struct krafka_producer *p, struct builder *bl,
+/* Sends @bl's batches in one request; false when there was no memory for
+ * it: the batches went back to their queues (in order) for a later pass. */
+static bool send_builder(struct krafka_producer *p, struct builder *bl,
                          int64_t now)
 {
     const struct krafka_conf *cf = p->conf;
     struct produce_req *pr = calloc(1, sizeof *pr);
     int64_t deadline = INT64_MAX;
-    if (pr) {
-        pr->p = p;
-        pr->batches = bl->batches;
-        pr->cnt = bl->cnt;
-        bl->batches = NULL;
+    if (!pr) {
+        for (int32_t i = 0; i < bl->cnt; i++)
+            requeue(bl->batches[i]->part, bl->batches[i]);
+        return false;
     }
-    if (pr)
-        kr_produce_request_init(&pr->msg);
-    if (!pr || !fill_request(p, pr)) {
-        for (int32_t i = 0; pr && i < pr->cnt; i++)
+    pr->p = p;
+    pr->batches = bl->batches;
+    pr->cnt = bl->cnt;
+    bl->batches = NULL;
+    kr_produce_request_init(&pr->msg);
+    if (!fill_request(p, pr)) {
+        for (int32_t i = 0; i < pr->cnt; i++)
             requeue(pr->batches[i]->part, pr->batches[i]);
-        if (pr)
-            produce_req_free(pr);
-        return;
+        produce_req_free(pr);
+        return false;
     }
     pr->msg.Acks = (int16_t)cf->acks;
     pr->msg.TimeoutMs = cf->request_timeout_ms;
@@ -531,6 +535,7 @@ static void send_builder(struct krafka_producer *p, struct builder *bl,
         p->reqs->prev = pr;
     p->reqs = pr;
     kr_client_send(p->c, &pr->req);
+    return true;
 }
 
 /* ---- the sender pass ---- */
@@ -663,11 +668,14 @@ static void topic_pass(struct krafka_producer *p, struct kr_ptopic *t,
                        struct pass *ps, struct kr_pbatch **expired)
 {
     int n = atomic_load(&t->partition_cnt);
-    if (n < 0) { /* records parked for metadata may expire */
+    /* Records parked for metadata may expire, or wait for memory to be
+     * placed. */
+    if (n < 0 || !atomic_load(&t->direct)) {
         int64_t at = kr_producer_unpark(p, t);
         if (at < ps->next)
             ps->next = at;
-        return;
+        if (n < 0)
+            return;
     }
     for (int i = 0; i < n; i++) {
         struct kr_pbatch *b = part_pass(p, kr_ptopic_part(t, i), ps, expired);
@@ -730,7 +738,11 @@ static void sender_pass(struct krafka_producer *p)
     pthread_rwlock_unlock(&p->topics_lock);
     fail_expired(p, expired);
     for (int32_t i = 0; i < ps.nb; i++) {
-        send_builder(p, &ps.bs[i], ps.now);
+        if (!send_builder(p, &ps.bs[i], ps.now)) { /* no memory: later */
+            int64_t t = ps.now + (int64_t)p->conf->retry_backoff_ms * 1000;
+            if (t < ps.next)
+                ps.next = t;
+        }
         free(ps.bs[i].batches);
     }
     free(ps.bs);
@@ -809,12 +821,8 @@ static void purge_inflight(struct krafka_producer *p)
             struct kr_pbatch *b = pr->batches[i];
             if (!b || b->purged)
                 continue;
-            kr_dr_batch(p, b->part->topic, b->part->id, b->msgs, b->cnt,
-                        b->syncs, -1,
-                        -1, KRAFKA_ERR_LOCAL_PURGE_INFLIGHT,
-                        "purged while in flight");
-            b->msgs = NULL;
-            b->cnt = 0;
+            kr_dr_take_batch(p, b, -1, -1, KRAFKA_ERR_LOCAL_PURGE_INFLIGHT,
+                             "purged while in flight");
             b->purged = true;
         }
 }

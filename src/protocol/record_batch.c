@@ -210,8 +210,14 @@ krafka_err_t kr_batch_append(struct kr_batch_writer *w, int64_t timestamp,
      * stays valid and can be finished. */
     if (l.total > out->max - out->len)
         return KRAFKA_ERR_LOCAL_LIMIT_EXCEEDED;
-    if (!kr_buf_reserve(out, l.total))
-        return out->err;
+    if (!kr_buf_reserve(out, l.total)) {
+        /* Nothing was written: the batch stays valid, as for a full one
+         * (the caller may finish it or append again once memory is
+         * back). */
+        err = out->err;
+        out->err = KRAFKA_ERR_NONE;
+        return err;
+    }
     /* One reservation, then straight writes. */
     uint8_t *p = out->data + out->len;
     p = put_varint(p, (int64_t)l.body); /* length */

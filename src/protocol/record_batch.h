@@ -128,7 +128,8 @@ size_t kr_batch_record_size(const struct kr_batch_writer *w, int64_t timestamp,
  * Returns KRAFKA_ERR_NONE; LOCAL_INVALID_ARG (NULL with a length, a length
  * beyond int32); LOCAL_LIMIT_EXCEEDED when out->max has no room for the
  * record, in which case nothing was written and the batch can still be
- * finished; LOCAL_STATE outside begin..finish; LOCAL_NOMEM.
+ * finished; LOCAL_STATE outside begin..finish; LOCAL_NOMEM, also with
+ * nothing written and the batch intact.
  */
 krafka_err_t kr_batch_append(struct kr_batch_writer *w, int64_t timestamp,
                              const void *key, size_t key_len,
