@@ -215,8 +215,14 @@ def main():
     if machine.get("broker_jvm"):
         md.append("")
         md.append("Kafka 4.1.1 broker (the test harness's single node, "
-                  "KRaft, one partition per topic, RF 1) JVM flags: `{}`."
-                  .format(machine["broker_jvm"]))
+                  "KRaft, one partition per topic, RF 1; {}) JVM flags: "
+                  "`{}`.".format(
+                      ("started empty for this run, its log on {}".format(
+                          "tmpfs" if machine.get("broker_log") == "tmpfs"
+                          else "disk"))
+                      if machine.get("broker_state") == "fresh"
+                      else "already running, used as it was",
+                      machine["broker_jvm"]))
     md.append("")
     md.append("![records per second]({}-records.svg)".format(day))
     md.append("![CPU per record]({}-cpu.svg)".format(day))
