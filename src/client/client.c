@@ -750,8 +750,10 @@ static void want_done(struct kr_client *c, struct kr_req *r,
     (void)resp;
     (void)v;
     struct want_op *op = (struct want_op *)r;
-    if (err == KRAFKA_ERR_NONE)
-        kr_md_want(c, op->topic);
+    if (err == KRAFKA_ERR_NONE && !kr_md_want(c, op->topic)) {
+        kr_md_want_later(c, r); /* no memory: again soon */
+        return;
+    }
     free(op);
 }
 

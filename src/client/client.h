@@ -148,6 +148,10 @@ struct kr_md {
     struct kr_timer periodic;
     struct kr_timer fast;
     int32_t fast_backoff_ms;    /* grows while leaders are missing */
+    /* Topic wants kr_md_want() had no memory for: offered again by the
+     * next scheduled refresh (their done() with KRAFKA_ERR_NONE), or at
+     * destroy with LOCAL_DESTROY (linked by next). */
+    struct kr_req *want_retry;
     bool inited;
     atomic_bool want_all;       /* refresh every topic (regexes) */
 };
@@ -332,7 +336,10 @@ void kr_md_apply(struct kr_client *c, const void *resp, bool all);
  * topic.metadata.refresh.fast.interval.ms); @reason is logged. */
 void kr_md_refresh(struct kr_client *c, const char *reason);
 /* Thread: io. Adds @topic to the wanted set and refreshes. */
-void kr_md_want(struct kr_client *c, const char *topic);
+bool kr_md_want(struct kr_client *c, const char *topic);
+/* @r (an operation whose done() calls kr_md_want()) comes back later:
+ * kr_md_want() had no memory. */
+void kr_md_want_later(struct kr_client *c, struct kr_req *r);
 /* Thread: any. Leader of @topic/@partition from the cache: NONE, or
  * LOCAL_UNKNOWN_TOPIC / LOCAL_UNKNOWN_PARTITION / LEADER_NOT_AVAILABLE. */
 krafka_err_t kr_md_leader(struct kr_client *c, const char *topic,

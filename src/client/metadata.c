@@ -29,10 +29,24 @@ static void periodic_cb(struct kr_loop *l, struct kr_timer *t)
     kr_md_refresh(c, "periodic refresh");
 }
 
+/* Offers the postponed topic wants again (@err NONE), or ends them. */
+static void wants_again(struct kr_client *c, krafka_err_t err)
+{
+    struct kr_req *r = c->md.want_retry;
+    c->md.want_retry = NULL;
+    while (r) {
+        struct kr_req *next = r->next;
+        r->next = NULL;
+        r->done(c, r, err, NULL, NULL, 0);
+        r = next;
+    }
+}
+
 static void fast_cb(struct kr_loop *l, struct kr_timer *t)
 {
     (void)l;
     struct kr_client *c = t->arg;
+    wants_again(c, KRAFKA_ERR_NONE);
     c->md.last_refresh_us = 0;
     kr_md_refresh(c, "scheduled refresh");
 }
@@ -61,6 +75,7 @@ void kr_md_destroy(struct kr_client *c)
         return;
     kr_timer_stop(&c->loop, &md->periodic);
     kr_timer_stop(&c->loop, &md->fast);
+    wants_again(c, KRAFKA_ERR_LOCAL_DESTROY);
     for (size_t i = 0; i < md->topic_cnt; i++)
         topic_free(&md->topics[i]);
     free(md->topics);
@@ -196,9 +211,11 @@ static void apply_topics(struct kr_client *c,
     pthread_mutex_unlock(&md->lock);
 }
 
-static void apply_brokers(struct kr_client *c,
+/* False when a broker could not be added (no memory): refresh soon. */
+static bool apply_brokers(struct kr_client *c,
                           const struct kr_MetadataResponse *res)
 {
+    bool all = true;
     char host[256];
     for (int32_t i = 0; i < res->BrokersCnt; i++) {
         const struct kr_MetadataResponseBroker *rb = &res->Brokers[i];
@@ -208,10 +225,11 @@ static void apply_brokers(struct kr_client *c,
             continue;
         memcpy(host, rb->Host.ptr, (size_t)rb->Host.len);
         host[rb->Host.len] = '\0';
-        kr_client_broker(c, rb->NodeId, host, (int)rb->Port);
+        if (!kr_client_broker(c, rb->NodeId, host, (int)rb->Port))
+            all = false;
     }
     if (res->BrokersCnt <= 0)
-        return;
+        return all;
     /* Brokers no longer listed, and the bootstrap entries once real
      * brokers are known, are not reconnected on their own any more. */
     for (struct kr_broker *b = c->brokers; b; b = b->next) {
@@ -220,6 +238,7 @@ static void apply_brokers(struct kr_client *c,
             listed = res->Brokers[i].NodeId == b->id;
         b->gone = !listed;
     }
+    return all;
 }
 
 /* True when a wanted topic lacks a leader somewhere: refresh soon. */
@@ -257,7 +276,7 @@ static void schedule_fast(struct kr_client *c)
 void kr_md_apply(struct kr_client *c, const void *resp, bool all)
 {
     const struct kr_MetadataResponse *res = resp;
-    apply_brokers(c, res);
+    bool brokers_ok = apply_brokers(c, res);
     apply_topics(c, res, all);
     c->md.updated_us = kr_now_us();
     kr_dbg(&c->log, KR_DBG_METADATA, "METADATA",
@@ -268,7 +287,7 @@ void kr_md_apply(struct kr_client *c, const void *resp, bool all)
         kr_timer_after_ms(&c->loop, &c->md.periodic, every);
     if (c->on_metadata)
         c->on_metadata(c, c->hook_arg);
-    if (leaders_missing(c)) {
+    if (!brokers_ok || leaders_missing(c)) {
         schedule_fast(c);
     } else {
         c->md.fast_backoff_ms =
@@ -348,8 +367,10 @@ void kr_md_refresh(struct kr_client *c, const char *reason)
         return;
     }
     struct md_req *mr = refresh_build(c);
-    if (!mr)
+    if (!mr) { /* no memory: try again soon */
+        schedule_fast(c);
         return;
+    }
     kr_dbg(&c->log, KR_DBG_METADATA, "METADATA",
            "refreshing %zu topics: %s", md->wanted_cnt, reason);
     md->last_refresh_us = now;
@@ -361,21 +382,29 @@ void kr_md_refresh(struct kr_client *c, const char *reason)
     kr_client_send(c, &mr->req);
 }
 
-void kr_md_want(struct kr_client *c, const char *topic)
+bool kr_md_want(struct kr_client *c, const char *topic)
 {
     struct kr_md *md = &c->md;
     for (size_t i = 0; i < md->wanted_cnt; i++)
         if (strcmp(md->wanted[i], topic) == 0)
-            return;
+            return true;
     char **w = realloc(md->wanted, (md->wanted_cnt + 1) * sizeof *w);
     if (!w)
-        return;
+        return false;
     md->wanted = w;
     if (!(w[md->wanted_cnt] = strdup(topic)))
-        return;
+        return false;
     md->wanted_cnt++;
     md->last_refresh_us = 0;
     kr_md_refresh(c, "new topic");
+    return true;
+}
+
+void kr_md_want_later(struct kr_client *c, struct kr_req *r)
+{
+    r->next = c->md.want_retry;
+    c->md.want_retry = r;
+    schedule_fast(c);
 }
 
 /* ---- lookups (any thread) ---- */

@@ -136,6 +136,12 @@ struct kr_parse {
     struct kr_batch_reader rd;
     struct kr_batch batch;
     bool in_batch;
+    /* batch is read but had no memory for its record set: the next poll
+     * tries again, so that no record is skipped */
+    bool set_pending;
+    /* the reader stopped for want of memory before a batch: resumed by
+     * the next poll */
+    bool read_pending;
     struct kr_recset *set;      /* the current batch's, a reference */
     int32_t set_used;
     /* read_committed: producers inside an aborted transaction */

@@ -90,6 +90,15 @@ static void arm_backoff(struct krafka_consumer *k, struct kr_toppar *tp)
         kr_timer_at(&k->c->loop, &k->fetch_timer, tp->backoff_until_us);
 }
 
+/* A request could not be built for want of memory: the fetcher runs
+ * again after fetch.error.backoff.ms (nothing else may wake it). */
+static void retry_soon(struct krafka_consumer *k)
+{
+    int64_t at = kr_now_us() + (int64_t)k->conf->fetch_error_backoff_ms * 1000;
+    if (!kr_timer_armed(&k->fetch_timer) || k->fetch_timer.due_us > at)
+        kr_timer_at(&k->c->loop, &k->fetch_timer, at);
+}
+
 /* Requests built under the lock are sent after it is released: a send
  * can complete at once and call back into the fetcher. */
 static void defer_send(struct krafka_consumer *k, struct kr_req *r)
@@ -514,8 +523,10 @@ static struct kr_fsess *sess_get(struct krafka_consumer *k, int32_t broker)
 static void want_metadata(struct krafka_consumer *k, struct kr_toppar *tp)
 {
     if (!tp->md_wanted) {
-        tp->md_wanted = true;
-        kr_client_want_topic(k->c, tp->topic);
+        tp->md_wanted = kr_client_want_topic(k->c, tp->topic) ==
+                        KRAFKA_ERR_NONE;
+        if (!tp->md_wanted) /* no memory: ask again on the next run */
+            retry_soon(k);
     }
 }
 
@@ -748,6 +759,7 @@ static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
     struct freq *f = calloc(1, sizeof *f);
     if (!s || !f || !(f->ents = calloc((size_t)cnt, sizeof *f->ents))) {
         free(f);
+        retry_soon(k);
         return;
     }
     f->k = k;
@@ -758,6 +770,8 @@ static void fetch_send(struct krafka_consumer *k, int32_t broker, int32_t cnt,
     qsort(f->ents, (size_t)f->ent_cnt, sizeof *f->ents, cmp_ent);
     bool ids;
     if (f->ent_cnt == 0 || !fetch_build(k, f, s, max_bytes, &ids)) {
+        if (f->ent_cnt > 0) /* no memory */
+            retry_soon(k);
         for (int32_t i = 0; i < f->ent_cnt; i++)
             f->ents[i].tp->fetching = false;
         freq_free(f);
@@ -900,6 +914,7 @@ static void list_send(struct krafka_consumer *k, int32_t broker, int32_t cnt)
         !(f->lo_parts = calloc((size_t)cnt, sizeof *f->lo_parts))) {
         if (f)
             freq_free(f);
+        retry_soon(k);
         return;
     }
     f->k = k;
@@ -1003,6 +1018,7 @@ static void committed_send(struct krafka_consumer *k, int32_t coord,
         !(f->of_parts = calloc((size_t)cnt, sizeof *f->of_parts))) {
         if (f)
             freq_free(f);
+        retry_soon(k);
         return;
     }
     f->k = k;

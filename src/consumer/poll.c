@@ -47,6 +47,8 @@ static void control_batch(struct kr_parse *ps, const struct kr_batch *b)
 
 /* ---- chunk parsing ---- */
 
+static struct kr_recset *recset_new(struct kr_parse *ps, struct kr_batch *b);
+
 static void advance_pos(struct kr_toppar *tp, int64_t next)
 {
     if (atomic_load_explicit(&tp->app_pos, memory_order_relaxed) < next)
@@ -58,6 +60,20 @@ static void end_batch(struct kr_parse *ps)
     kr_recset_release(ps->set);
     ps->set = NULL;
     ps->in_batch = false;
+    ps->set_pending = false;
+}
+
+/* Opens the record set of the batch just read; false without memory
+ * (set_pending: the batch is kept for the next try). */
+static bool open_set(struct kr_parse *ps)
+{
+    ps->set = recset_new(ps, &ps->batch);
+    ps->set_pending = !ps->set;
+    if (!ps->set)
+        return false;
+    ps->set_used = 0;
+    ps->in_batch = true;
+    return true;
 }
 
 /* Drops the chunk being parsed and gives its bytes back to the fetcher. */
@@ -67,6 +83,7 @@ static void end_chunk(struct krafka_consumer *k)
     end_batch(ps);
     struct kr_qitem *ch = ps->chunk;
     ps->chunk = NULL;
+    ps->read_pending = false;
     if (!ch)
         return;
     bool wake;
@@ -126,18 +143,16 @@ static bool next_batch(struct krafka_consumer *k, krafka_err_t *err)
             advance_pos(tp, next);
             continue;
         }
-        ps->set = recset_new(ps, b);
-        if (!ps->set) {
+        if (!open_set(ps)) {
             *err = KRAFKA_ERR_LOCAL_NOMEM;
             return false;
         }
-        ps->set_used = 0;
-        ps->in_batch = true;
         return true;
     }
     /* A batch cut at the fetch size limit is not an error. */
     if (ps->rd.err && ps->rd.err != KRAFKA_ERR_LOCAL_PARTIAL)
         *err = ps->rd.err;
+    ps->read_pending = ps->rd.err == KRAFKA_ERR_LOCAL_NOMEM;
     return false;
 }
 
@@ -178,6 +193,14 @@ static struct kr_rec *chunk_next(struct krafka_consumer *k, krafka_err_t *err)
         if (atomic_load_explicit(&tp->version, memory_order_relaxed) !=
             ps->chunk->version)
             return NULL;
+        if (!ps->in_batch && ps->read_pending) {
+            ps->read_pending = false;
+            kr_batch_reader_resume(&ps->rd);
+        }
+        if (!ps->in_batch && ps->set_pending && !open_set(ps)) {
+            *err = KRAFKA_ERR_LOCAL_NOMEM;
+            return NULL;
+        }
         if (!ps->in_batch && !next_batch(k, err))
             return NULL;
         struct kr_record rec;
@@ -266,6 +289,22 @@ static krafka_record_t *poll_one(struct krafka_consumer *k, int timeout_ms,
             if (r)
                 return &r->pub;
             struct kr_toppar *tp = k->parse.chunk->tp;
+            if ((k->parse.set_pending || k->parse.read_pending) &&
+                err == KRAFKA_ERR_LOCAL_NOMEM) {
+                /* No memory for the batch's records: the chunk stays, the
+                 * next poll tries again; this one ends with an event if
+                 * there is memory for it, else with nothing. */
+                struct kr_qitem *ev = kr_cons_event(
+                    tp, KRAFKA_ERR_LOCAL_NOMEM, atomic_load(&tp->app_pos),
+                    "%s [%d]: no memory for fetched records; retrying",
+                    tp->topic, (int)tp->partition);
+                if (!ev)
+                    return NULL;
+                krafka_record_t *rec = ev->ev;
+                ev->ev = NULL;
+                kr_qitem_free(ev);
+                return rec;
+            }
             int64_t pos = atomic_load(&tp->app_pos);
             end_chunk(k);
             if (err && k->c)

@@ -35,9 +35,12 @@ struct kr_counter {
     _Atomic uint64_t v;
 };
 
+/* The recording functions below take NULL (metrics off, or a metric
+ * whose registration found no memory) and then record nothing. */
 static inline void kr_counter_add(struct kr_counter *c, uint64_t n)
 {
-    atomic_fetch_add_explicit(&c->v, n, memory_order_relaxed);
+    if (c)
+        atomic_fetch_add_explicit(&c->v, n, memory_order_relaxed);
 }
 
 static inline void kr_counter_inc(struct kr_counter *c)
@@ -92,12 +95,15 @@ struct kr_gauge {
 
 static inline void kr_gauge_add(struct kr_gauge *g, uint64_t n)
 {
-    atomic_fetch_add_explicit(&g->v, n, memory_order_relaxed);
+    if (g)
+        atomic_fetch_add_explicit(&g->v, n, memory_order_relaxed);
 }
 
 /* Subtracts @n, stopping at zero (a CAS loop, so a racing add is kept). */
 static inline void kr_gauge_sub(struct kr_gauge *g, uint64_t n)
 {
+    if (!g)
+        return;
     uint64_t cur = atomic_load_explicit(&g->v, memory_order_relaxed);
     uint64_t next;
     do {
@@ -108,7 +114,8 @@ static inline void kr_gauge_sub(struct kr_gauge *g, uint64_t n)
 
 static inline void kr_gauge_set(struct kr_gauge *g, uint64_t v)
 {
-    atomic_store_explicit(&g->v, v, memory_order_relaxed);
+    if (g)
+        atomic_store_explicit(&g->v, v, memory_order_relaxed);
 }
 
 static inline uint64_t kr_gauge_get(const struct kr_gauge *g)
@@ -179,6 +186,8 @@ static inline uint64_t kr_latency_clamp(int64_t us)
  * minimum or maximum. The count is the sum of the buckets. */
 static inline void kr_latency_record(struct kr_latency *l, int64_t us)
 {
+    if (!l)
+        return;
     uint64_t v = kr_latency_clamp(us);
     atomic_fetch_add_explicit(&l->buckets[kr_latency_bucket(v)], 1,
                               memory_order_relaxed);
@@ -213,7 +222,7 @@ static inline void kr_latency_acc_init(struct kr_latency_acc *a,
 
 static inline void kr_latency_acc_flush_run(struct kr_latency_acc *a)
 {
-    if (a->run)
+    if (a->run && a->lat)
         atomic_fetch_add_explicit(&a->lat->buckets[a->bucket], a->run,
                                   memory_order_relaxed);
     a->run = 0;
@@ -238,8 +247,8 @@ static inline void kr_latency_acc_add(struct kr_latency_acc *a, int64_t us)
 static inline void kr_latency_acc_done(struct kr_latency_acc *a)
 {
     kr_latency_acc_flush_run(a);
-    if (a->min == UINT64_MAX)
-        return; /* nothing added */
+    if (a->min == UINT64_MAX || !a->lat)
+        return; /* nothing added, or nowhere to */
     struct kr_latency *l = a->lat;
     atomic_fetch_add_explicit(&l->sum, a->sum, memory_order_relaxed);
     uint64_t cur = atomic_load_explicit(&l->min, memory_order_relaxed);

@@ -619,11 +619,10 @@ static bool handle_frame(struct kr_conn *conn, const uint8_t *p, size_t len,
     kr_reqq_pop(&conn->inflight);
     req_release(r);
     uint32_t gen = conn->gen;
-    struct kr_broker_metrics *bm = &conn->b->m;
-    if (bm->request_latency) {
-        kr_latency_record(bm->request_latency, kr_now_us() - r->sent_us);
-        kr_counter_add(bm->response_bytes, 4 + len);
-    }
+    /* Each metric is NULL when off or when its registration found no
+     * memory: kr_m_* skip NULLs. */
+    kr_m_rec(conn->b->m.request_latency, kr_now_us() - r->sent_us);
+    kr_m_add(conn->b->m.response_bytes, 4 + len);
     kr_dbg(&conn->c->log, KR_DBG_PROTOCOL, "RECV",
            "%s: %s v%d response corr %d, %zu bytes, %lld us",
            conn->b->name, r->api->name, r->ver, (int)corr, len,

@@ -9,6 +9,7 @@
 #include "util/time.h"
 
 #define NO_IDX ((size_t)-1)
+#define OV_IDX ((size_t)-2) /* on the overflow list */
 #define MAX_EVENTS 64
 
 int kr_loop_init(struct kr_loop *l)
@@ -112,11 +113,28 @@ void kr_timer_init(struct kr_timer *t,
     *t = (struct kr_timer){.idx = NO_IDX, .cb = cb, .arg = arg};
 }
 
+static bool ov_unlink(struct kr_timer **at, struct kr_timer *t)
+{
+    while (*at && *at != t)
+        at = &(*at)->ov_next;
+    if (!*at)
+        return false;
+    *at = t->ov_next;
+    t->ov_next = NULL;
+    return true;
+}
+
 void kr_timer_stop(struct kr_loop *l, struct kr_timer *t)
 {
     size_t i = t->idx;
     if (i == NO_IDX)
         return;
+    if (i == OV_IDX) {
+        if (!ov_unlink(&l->overflow, t))
+            ov_unlink(&l->ov_run, t);
+        t->idx = NO_IDX;
+        return;
+    }
     l->heap_cnt--;
     if (i != l->heap_cnt) {
         l->heap[i] = l->heap[l->heap_cnt];
@@ -144,13 +162,12 @@ void kr_timer_at(struct kr_loop *l, struct kr_timer *t, int64_t due_us)
 {
     kr_timer_stop(l, t);
     t->due_us = due_us;
-    /* Out of memory for the heap: fire on the next loop turn instead of
-     * losing the timer (its callback re-checks its own condition). */
+    /* Out of memory for the heap: the overflow list keeps the timer. */
     if (!heap_reserve(l)) {
-        if (l->heap_cnt == 0)
-            return;
-        t->due_us = l->heap[0]->due_us;
-        kr_timer_stop(l, l->heap[0]);
+        t->idx = OV_IDX;
+        t->ov_next = l->overflow;
+        l->overflow = t;
+        return;
     }
     t->idx = l->heap_cnt++;
     l->heap[t->idx] = t;
@@ -164,10 +181,39 @@ void kr_timer_after_ms(struct kr_loop *l, struct kr_timer *t, int64_t ms)
 
 /* ---- running ---- */
 
-static int run_timers(struct kr_loop *l)
+/* Overflow timers: into the heap while it can grow; those still on the
+ * list and due run here. */
+static int run_overflow(struct kr_loop *l, int64_t now)
 {
     int n = 0;
+    while (l->overflow && heap_reserve(l)) {
+        struct kr_timer *t = l->overflow;
+        kr_timer_stop(l, t);
+        kr_timer_at(l, t, t->due_us);
+    }
+    /* Each listed timer once: a callback may re-arm (onto the list). */
+    l->ov_run = l->overflow;
+    l->overflow = NULL;
+    while (l->ov_run) {
+        struct kr_timer *t = l->ov_run;
+        l->ov_run = t->ov_next;
+        t->ov_next = NULL;
+        if (t->due_us <= now) {
+            t->idx = NO_IDX;
+            t->cb(l, t);
+            n++;
+        } else {
+            t->ov_next = l->overflow;
+            l->overflow = t;
+        }
+    }
+    return n;
+}
+
+static int run_timers(struct kr_loop *l)
+{
     int64_t now = kr_now_us();
+    int n = l->overflow ? run_overflow(l, now) : 0;
     while (l->heap_cnt > 0 && l->heap[0]->due_us <= now) {
         struct kr_timer *t = l->heap[0];
         kr_timer_stop(l, t);
@@ -179,9 +225,13 @@ static int run_timers(struct kr_loop *l)
 
 static int wait_ms(const struct kr_loop *l, int max_wait_ms)
 {
-    if (l->heap_cnt == 0)
+    int64_t due = l->heap_cnt ? l->heap[0]->due_us : INT64_MAX;
+    for (const struct kr_timer *t = l->overflow; t; t = t->ov_next)
+        if (t->due_us < due)
+            due = t->due_us;
+    if (due == INT64_MAX)
         return max_wait_ms;
-    int64_t d = l->heap[0]->due_us - kr_now_us();
+    int64_t d = due - kr_now_us();
     /* Round up so a timer is never woken for a few microseconds early. */
     int64_t ms = d <= 0 ? 0 : (d + 999) / 1000;
     if (max_wait_ms >= 0 && ms > max_wait_ms)

@@ -25,9 +25,11 @@ struct kr_watch {
 /* A one-shot timer; embedded in its owner. */
 struct kr_timer {
     int64_t due_us;  /* monotonic */
-    size_t idx;      /* position in the heap; SIZE_MAX when not armed */
+    size_t idx;      /* position in the heap; SIZE_MAX when not armed,
+                      * SIZE_MAX - 1 on the overflow list */
     void (*cb)(struct kr_loop *l, struct kr_timer *t);
     void *arg;       /* borrowed: the owner */
+    struct kr_timer *ov_next; /* on the overflow list */
 };
 
 struct kr_loop {
@@ -35,6 +37,10 @@ struct kr_loop {
     int evfd;                /* owned: eventfd for wakeups */
     struct kr_timer **heap;  /* owned array of borrowed timers */
     size_t heap_cnt, heap_cap;
+    /* Timers armed while the heap could not grow (no memory): a list
+     * that needs none, moved into the heap when it can grow again. */
+    struct kr_timer *overflow;
+    struct kr_timer *ov_run; /* overflow timers being run */
     void (*on_wake)(struct kr_loop *l, void *arg); /* eventfd fired */
     void *wake_arg;
 };

@@ -192,7 +192,8 @@ static bool refresh_worthy(krafka_err_t err)
            err == KRAFKA_ERR_UNKNOWN_TOPIC_ID ||
            err == KRAFKA_ERR_FENCED_LEADER_EPOCH ||
            err == KRAFKA_ERR_LOCAL_TRANSPORT ||
-           err == KRAFKA_ERR_LOCAL_TIMED_OUT;
+           err == KRAFKA_ERR_LOCAL_TIMED_OUT ||
+           err == KRAFKA_ERR_LOCAL_UNKNOWN_BROKER;
 }
 
 static int64_t retry_backoff_us(const struct krafka_conf *cf, int attempts)
@@ -219,8 +220,11 @@ static void batch_error(struct krafka_producer *p, struct kr_pbatch *b,
                    err == KRAFKA_ERR_INVALID_PRODUCER_EPOCH;
     /* Local memory running out is passing too: fail the batch only at
      * its deadline, as for any retriable error. */
+    /* So is a leader missing from the broker list (the metadata that
+     * named it could not all be stored): the refresh brings it. */
     bool retriable = (krafka_err_is_retriable(err) || seq_err ||
-                      err == KRAFKA_ERR_LOCAL_NOMEM) &&
+                      err == KRAFKA_ERR_LOCAL_NOMEM ||
+                      err == KRAFKA_ERR_LOCAL_UNKNOWN_BROKER) &&
                      err != KRAFKA_ERR_LOCAL_DESTROY;
     kr_m_inc(p->m.errors);
     if (retriable && b->attempts <= cf->retries && now < b->deadline_us) {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 /* xerial snappy framing (snappy-java SnappyOutputStream, used by Kafka's
  * Java producer): magic, then version and compatible version (int32 BE). */
@@ -286,6 +287,15 @@ static krafka_err_t snappy_decompress(const uint8_t *in, size_t n,
 }
 
 /* ---- lz4 ---- */
+/* A decoder that ran out of memory is not corrupt data: NOMEM lets the
+ * consumer try the batch again (the public API names the error only). */
+static krafka_err_t lz4_err(size_t r)
+{
+    return strcmp(LZ4F_getErrorName(r), "ERROR_allocation_failed") == 0
+               ? KRAFKA_ERR_LOCAL_NOMEM
+               : KRAFKA_ERR_LOCAL_COMPRESSION;
+}
+
 static krafka_err_t lz4_compress(struct kr_codec_ctx *cx, int level,
                                  const uint8_t *in, size_t n,
                                  struct kr_buf *out)
@@ -400,7 +410,7 @@ static krafka_err_t lz4_decompress(struct kr_codec_ctx *cx, const uint8_t *in,
         size_t dst = room, src = n - pos;
         size_t r = LZ4F_decompress(d, op, &dst, in + pos, &src, NULL);
         if (LZ4F_isError(r))
-            return KRAFKA_ERR_LOCAL_COMPRESSION;
+            return lz4_err(r);
         pos += src;
         if ((err = sink_commit(s, dst)))
             return err;
@@ -464,7 +474,9 @@ static krafka_err_t zstd_decompress(struct kr_codec_ctx *cx, const uint8_t *in,
         ZSTD_outBuffer ob = {op, room, 0};
         size_t r = ZSTD_decompressStream(d, &ob, &ib);
         if (ZSTD_isError(r))
-            return KRAFKA_ERR_LOCAL_COMPRESSION;
+            return ZSTD_getErrorCode(r) == ZSTD_error_memory_allocation
+                       ? KRAFKA_ERR_LOCAL_NOMEM
+                       : KRAFKA_ERR_LOCAL_COMPRESSION;
         if ((err = sink_commit(s, ob.pos)))
             return err;
         if (r == 0 && ib.pos == ib.size)

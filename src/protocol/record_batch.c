@@ -415,6 +415,14 @@ static krafka_err_t check_header(const struct kr_batch *b)
     return KRAFKA_ERR_NONE;
 }
 
+bool kr_batch_reader_resume(struct kr_batch_reader *r)
+{
+    if (r->err != KRAFKA_ERR_LOCAL_NOMEM)
+        return false;
+    r->err = KRAFKA_ERR_NONE;
+    return true;
+}
+
 bool kr_batch_reader_next(struct kr_batch_reader *r, struct kr_batch *b)
 {
     memset(b, 0, sizeof *b);

@@ -286,6 +286,10 @@ void kr_batch_reader_reset(struct kr_batch_reader *r, const void *records,
  *   LOCAL_LIMIT_EXCEEDED, LOCAL_UNSUPPORTED_COMPRESSION, LOCAL_NOMEM.
  */
 bool kr_batch_reader_next(struct kr_batch_reader *r, struct kr_batch *b);
+/* After a LOCAL_NOMEM stop (no memory to decompress), the reader is still
+ * before that batch: clears the error so that _next() tries it again.
+ * True when it did. */
+bool kr_batch_reader_resume(struct kr_batch_reader *r);
 
 /* Bytes of the blob before the batch that kr_batch_reader_next() reads
  * next (or that stopped the iteration). */
