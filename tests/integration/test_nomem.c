@@ -190,6 +190,32 @@ START_TEST(failing_allocations_lose_no_report_and_no_record)
 }
 END_TEST
 
+/* Error events a consumer returned (no memory, for instance). */
+struct events {
+    size_t cnt;
+    krafka_err_t first;
+};
+
+/* One poll_batch: records into @seen (checked with memory: Check needs
+ * it to report a failure), events into @ev. */
+static void read_some(krafka_consumer_t *c, struct cu_seen *seen,
+                      const struct pu_track *t, struct events *ev)
+{
+    krafka_record_t *recs[256];
+    size_t n = krafka_consumer_poll_batch(c, recs, 256, 100);
+    int saved = atomic_exchange(&fail_permille, 0);
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i]->err != KRAFKA_ERR_NONE) {
+            if (ev->cnt++ == 0)
+                ev->first = recs[i]->err;
+        } else {
+            cu_seen_add(seen, recs[i], t->topic, t->base_ts);
+        }
+        krafka_record_destroy(recs[i]);
+    }
+    atomic_store(&fail_permille, saved);
+}
+
 START_TEST(consumer_under_failing_allocations_skips_and_repeats_nothing)
 {
     char topic[128];
@@ -206,9 +232,7 @@ START_TEST(consumer_under_failing_allocations_skips_and_repeats_nothing)
     cu_assign_all(c, topic, 3, 0);
     struct cu_seen seen;
     cu_seen_init(&seen, N);
-    size_t events = 0;
-    krafka_err_t first_event = KRAFKA_ERR_NONE;
-    krafka_record_t *recs[256];
+    struct events ev = {0};
     /* Fetching first, with memory: the failures hit a consumer in full
      * flow (a start-up under failing allocations can still stall: see
      * the session note of 2026-12-08). */
@@ -220,44 +244,21 @@ START_TEST(consumer_under_failing_allocations_skips_and_repeats_nothing)
     atomic_store(&fail_permille, 100);
     int64_t t0 = kc_now_ms();
     /* 1 allocation in 10 fails, for 5 s or until all is read. */
-    while (kc_now_ms() - t0 < 5000 && seen.records < N) {
-        size_t n = krafka_consumer_poll_batch(c, recs, 256, 100);
-        /* The checks run with memory: Check needs it to report. */
-        int saved = atomic_exchange(&fail_permille, 0);
-        for (size_t i = 0; i < n; i++) {
-            if (recs[i]->err != KRAFKA_ERR_NONE) {
-                if (events++ == 0)
-                    first_event = recs[i]->err;
-            } else {
-                cu_seen_add(&seen, recs[i], topic, t.base_ts);
-            }
-            krafka_record_destroy(recs[i]);
-        }
-        atomic_store(&fail_permille, saved);
-    }
+    while (kc_now_ms() - t0 < 5000 && seen.records < N)
+        read_some(c, &seen, &t, &ev);
     atomic_store(&fail_permille, 0);
     unsigned long failed = atomic_load(&failed_allocs);
     size_t during = seen.records;
     int64_t t1 = kc_now_ms();
-    while (kc_now_ms() - t1 < 60000 && seen.records < N) {
-        size_t n = krafka_consumer_poll_batch(c, recs, 256, 100);
-        for (size_t i = 0; i < n; i++) {
-            if (recs[i]->err != KRAFKA_ERR_NONE) {
-                if (events++ == 0)
-                    first_event = recs[i]->err;
-            } else {
-                cu_seen_add(&seen, recs[i], topic, t.base_ts);
-            }
-            krafka_record_destroy(recs[i]);
-        }
-    }
+    while (kc_now_ms() - t1 < 60000 && seen.records < N)
+        read_some(c, &seen, &t, &ev);
     krafka_consumer_close(c);
     krafka_consumer_destroy(c);
     fprintf(stderr, "consumer nomem: %lu allocations failed; %zu of %d "
             "records read by the end of failing, all %zu after %lld ms more; %zu "
             "error events (first: %s)\n", failed, during, N, seen.records,
-            (long long)(kc_now_ms() - t1), events,
-            krafka_err2name(first_event));
+            (long long)(kc_now_ms() - t1), ev.cnt,
+            krafka_err2name(ev.first));
     if (seen.records < N) /* where it lacked memory: for addr2line */
         print_fail_sites();
     ck_assert_msg(failed > 0, "no allocation failed");
